@@ -1,0 +1,65 @@
+# The README's commands. CI (.ci/run) calls the same targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+# The newest Python >= 3.12 on this machine: $PYTHON if set, versioned
+# commands on PATH, then pyenv's installs (whose shims may not be active).
+define find_python
+for candidate in $${PYTHON:-} python3.14 python3.13 python3.12 \
+    $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) python3 python; do \
+  if [ -n "$$candidate" ] && "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    "$$candidate" -c 'import sys; print(sys.executable)'; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help run test lint format data check-python clean
+
+help:
+	@echo "make run    install, migrate, load the fixtures, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
+	@echo "make lint   ruff, manage.py check, and a check for missing migrations"
+	@echo "make format format the code with ruff"
+	@echo "make data   migrate and (re)load the fixtures, without serving"
+	@echo "make clean  remove the virtual environment and the SQLite database"
+
+$(VENV)/.python-ok:
+	@python=$$($(find_python)) || { echo "error: Python 3.12 or newer is needed (Django 6 requires it); none was found. Install one, or set PYTHON=/path/to/python3.12." >&2; exit 1; }; \
+	if [ -x $(PY) ] && ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then rm -rf $(VENV); fi; \
+	[ -x $(PY) ] || { echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV); }
+	@touch $@
+
+$(VENV)/.installed-runtime: requirements.txt $(VENV)/.python-ok
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed-runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+data: $(VENV)/.installed-runtime
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_portal_data --if-changed
+
+run: data
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed-dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+clean:
+	rm -rf $(VENV) db.sqlite3

@@ -1,0 +1,229 @@
+"""The people of the reports, the craftsman tier ladder and its counts, and
+the two structures that grow craftsmen: the workforce-reform pilot units and
+the craftsman academies."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from portal.models import Event, Organisation, Place, PublicRecord
+
+
+class Tier(PublicRecord):
+    """A rung of the craftsman ladder (大国工匠, 北疆工匠, 企业工匠, trainees,
+    and Baotou's own city tiers)."""
+
+    class Scope(models.TextChoices):
+        NATIONAL = "national", "全国"
+        REGIONAL = "regional", "自治区"
+        ENTERPRISE = "enterprise", "企业"
+        CITY = "city", "盟市"
+
+    scope = models.CharField("层级", max_length=20, choices=Scope.choices)
+    rank = models.PositiveSmallIntegerField("梯队次序", help_text="1 为最高。")
+    is_trainee = models.BooleanField("培育对象", default=False)
+    ladder_role = models.CharField(
+        "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报告用词。"
+    )
+    region = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tiers", verbose_name="所属地区"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "工匠梯队"
+        verbose_name_plural = "工匠梯队"
+        ordering = ["rank", "order", "slug"]
+
+
+class Person(PublicRecord):
+    """Anyone the reports name: craftsmen (with a tier) and everyone else."""
+
+    class TierBasis(models.TextChoices):
+        NONE = "", "无（非工匠）"
+        STATED = "stated", "报告直接称其为该梯队"
+        GROUP_LABEL = "group_label", "仅在群体称谓下被点名"
+
+    title = models.CharField("职务、称号（原文）", max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name="单位"
+    )
+    tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name="工匠梯队"
+    )
+    tier_basis = models.CharField("梯队依据", max_length=20, choices=TierBasis.choices, blank=True)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "人物"
+        verbose_name_plural = "人物"
+
+    def clean(self):
+        if self.tier_id and not self.tier_basis:
+            raise ValidationError({"tier_basis": "有梯队时须说明依据。"})
+        if not self.tier_id and self.tier_basis:
+            raise ValidationError({"tier_basis": "没有梯队时不应填写依据。"})
+
+
+class TierCount(PublicRecord):
+    """A reported count of one tier: in a place (包头市: 3 位大国工匠) or in a
+    cohort (the 43 trainees of the training camp)."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="counts", verbose_name="工匠梯队")
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tier_counts", verbose_name="地区"
+    )
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="tier_counts", verbose_name="活动"
+    )
+    count = models.PositiveIntegerField("人数")
+    unit = models.CharField("量词（原文）", max_length=10)
+    phrase = models.CharField("原文表述", max_length=100)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "梯队人数"
+        verbose_name_plural = "梯队人数"
+
+
+class PilotBatch(PublicRecord):
+    """One of the four batches of workforce-reform (产改) pilot units."""
+
+    number = models.PositiveSmallIntegerField("批次", unique=True)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "产改试点批次"
+        verbose_name_plural = "产改试点批次"
+        ordering = ["number"]
+
+
+class PilotCategory(PublicRecord):
+    """A category of pilot unit within a batch, with its count as printed."""
+
+    batch = models.ForeignKey(PilotBatch, on_delete=models.CASCADE, related_name="categories", verbose_name="批次")
+    count = models.PositiveIntegerField("数量")
+    unit = models.CharField("量词（原文）", max_length=10, default="家")
+    phrase = models.CharField("原文表述", max_length=100)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "试点类别"
+        verbose_name_plural = "试点类别"
+        ordering = ["batch__number", "order", "slug"]
+
+
+class PilotUnit(PublicRecord):
+    """A named pilot unit. The reports name none; admins may add them later
+    from other sources, each with its citation."""
+
+    batch = models.ForeignKey(PilotBatch, on_delete=models.PROTECT, related_name="units", verbose_name="批次")
+    category = models.ForeignKey(
+        PilotCategory, on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name="类别"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="pilot_units", verbose_name="单位"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "产改试点单位"
+        verbose_name_plural = "产改试点单位"
+
+    def clean(self):
+        if self.category_id and self.batch_id and self.category.batch_id != self.batch_id:
+            raise ValidationError({"category": "类别不属于所选批次。"})
+
+
+class AcademyType(PublicRecord):
+    """A kind of host institution among the 30 craftsman academies, with the
+    reported count."""
+
+    count = models.PositiveIntegerField("数量")
+    unit = models.CharField("量词（原文）", max_length=10, default="家")
+    phrase = models.CharField("原文表述", max_length=100)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "工匠学院类型"
+        verbose_name_plural = "工匠学院类型"
+
+
+class AcademyGroup(PublicRecord):
+    """A reported group of academies or training units (the 8 special-industry
+    academies, report 003's 6 plaqued academies and 6 planned units), with
+    its reported size. Groups are kept apart unless a report links them."""
+
+    count = models.PositiveIntegerField("数量", null=True, blank=True)
+    unit = models.CharField("量词（原文）", max_length=10, blank=True)
+    phrase = models.CharField("原文表述", max_length=200, blank=True)
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="academy_groups", verbose_name="相关活动"
+    )
+    relation_note = models.TextField("与其他群组的关系", blank=True)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "工匠学院群组"
+        verbose_name_plural = "工匠学院群组"
+
+
+class AcademyField(PublicRecord):
+    """An industry or field a group of academies covers, in the report's order."""
+
+    group = models.ForeignKey(AcademyGroup, on_delete=models.CASCADE, related_name="fields", verbose_name="群组")
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "学院行业领域"
+        verbose_name_plural = "学院行业领域"
+        ordering = ["group", "order", "slug"]
+
+
+class Academy(PublicRecord):
+    """A craftsman academy the reports name."""
+
+    academy_type = models.ForeignKey(
+        AcademyType, on_delete=models.PROTECT, null=True, blank=True, related_name="academies", verbose_name="类型"
+    )
+    groups = models.ManyToManyField(AcademyGroup, blank=True, related_name="academies", verbose_name="所属群组")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="academies", verbose_name="机构"
+    )
+    recognition = models.CharField("认定、荣誉（原文）", max_length=200, blank=True)
+    recognised_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recognised_academies",
+        verbose_name="认定单位",
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "工匠学院"
+        verbose_name_plural = "工匠学院"
+
+
+class EventRole(PublicRecord):
+    """Who did what at an event, as the report words it (讲话, 主持, 授牌,
+    作交流发言…). Either a person or an organisation, or both."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles", verbose_name="活动")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_roles",
+        verbose_name="人物",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="event_roles",
+        verbose_name="组织机构",
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "活动角色"
+        verbose_name_plural = "活动角色"
+        ordering = ["event", "order", "slug"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(organisation__isnull=False),
+                name="eventrole_has_person_or_organisation",
+            )
+        ]

@@ -1,0 +1,85 @@
+"""The Inner Mongolia exhibition zone at the conference, its areas, and the
+innovation achievements shown there as exhibits."""
+
+from django.db import models
+
+from craftsmen.models import Person
+from portal.models import Event, Organisation, PublicRecord
+
+
+class Exhibition(PublicRecord):
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="exhibitions", verbose_name="所在活动"
+    )
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exhibitions",
+        verbose_name="布展单位",
+    )
+    layout_as_written = models.CharField("展示格局（原文）", max_length=100, blank=True)
+    board_count = models.PositiveSmallIntegerField("板块数", null=True, blank=True)
+    special_zone_count = models.PositiveSmallIntegerField("专区数", null=True, blank=True)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "展区"
+        verbose_name_plural = "展区"
+
+
+class ExhibitionArea(PublicRecord):
+    exhibition = models.ForeignKey(Exhibition, on_delete=models.CASCADE, related_name="areas", verbose_name="展区")
+    name_is_descriptive = models.BooleanField(
+        "名称为描述", default=False, help_text="报告未给出专名，名称取自报告的描述。"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "展示区域"
+        verbose_name_plural = "展示区域"
+
+
+class Sector(PublicRecord):
+    class Meta(PublicRecord.Meta):
+        verbose_name = "领域"
+        verbose_name_plural = "领域"
+
+
+class ExhibitKind(PublicRecord):
+    class Meta(PublicRecord.Meta):
+        verbose_name = "成果类别"
+        verbose_name_plural = "成果类别"
+
+
+class Exhibit(PublicRecord):
+    """A named innovation achievement shown at the exhibition."""
+
+    exhibition = models.ForeignKey(Exhibition, on_delete=models.PROTECT, related_name="exhibits", verbose_name="展区")
+    area = models.ForeignKey(
+        ExhibitionArea,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exhibits",
+        verbose_name="展示区域",
+    )
+    kind = models.ForeignKey(
+        ExhibitKind, on_delete=models.PROTECT, null=True, blank=True, related_name="exhibits", verbose_name="类别"
+    )
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="exhibits", verbose_name="领域")
+    makers = models.ManyToManyField(Person, blank=True, related_name="exhibits", verbose_name="研发者")
+    makers_as_written = models.CharField("研发者（原文）", max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exhibits",
+        verbose_name="单位",
+    )
+    problem = models.TextField("解决的问题（本站撰写）", blank=True)
+    how_it_works = models.TextField("原理与做法（本站撰写）", blank=True)
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "展品"
+        verbose_name_plural = "展品"

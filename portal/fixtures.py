@@ -1,0 +1,293 @@
+"""Reading and loading the portal's fixtures.
+
+The fixtures are JSON files in `fixtures/`, loaded in file-name order. Each
+holds a list of records:
+
+    {"model": "exhibits.exhibit", "slug": "…", "fields": {…},
+     "citations": [{"report": "<report slug>", "paragraph": 12, "excerpt": "…"}]}
+
+Foreign keys name their target by slug, many-to-many fields by a list of
+slugs, so the files read like the data and never mention database ids. A
+record is matched to its row by slug, which makes loading idempotent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
+
+from portal.models import Citation, FixtureLoad, Report
+from portal.reports import paragraphs_of
+
+FIXTURES_DIR = settings.BASE_DIR / "fixtures"
+RECORD_KEYS = {"model", "slug", "fields", "citations"}
+CITATION_KEYS = {"report", "paragraph", "excerpt"}
+# Filled in by the database or owned by the loader, never by a fixture.
+MANAGED_FIELDS = {"id", "slug", "created_at", "updated_at"}
+
+
+class FixtureError(Exception):
+    """One or more records could not be loaded; the message lists each with
+    its file and position."""
+
+
+@dataclass
+class FixtureRecord:
+    path: Path
+    index: int
+    data: dict[str, Any]
+
+    @property
+    def label(self) -> str:
+        slug = self.data.get("slug", "?") if isinstance(self.data, dict) else "?"
+        model = self.data.get("model", "?") if isinstance(self.data, dict) else "?"
+        return f"{self.path.name}, record {self.index + 1} ({model} {slug})"
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    citations_written: int = 0
+    skipped: bool = False
+    digest: str = ""
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated + self.unchanged
+
+
+def fixture_files(directory: Path = FIXTURES_DIR) -> list[Path]:
+    return sorted(directory.glob("*.json"))
+
+
+def fixtures_digest(paths: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def read_records(paths: list[Path]) -> list[FixtureRecord]:
+    records: list[FixtureRecord] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            content = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            problems.append(f"{path.name}: not valid UTF-8 JSON: {error}")
+            continue
+        if not isinstance(content, list):
+            problems.append(f"{path.name}: the file must hold a JSON list of records")
+            continue
+        records.extend(FixtureRecord(path, index, data) for index, data in enumerate(content))
+    if problems:
+        raise FixtureError("\n".join(problems))
+    return records
+
+
+class _Loader:
+    def __init__(self) -> None:
+        self.result = LoadResult()
+        self.reports_by_slug: dict[str, Report] = {}
+        self.paragraph_cache: dict[str, list[str] | None] = {}
+        self.seen: set[tuple[str, str]] = set()
+
+    def load(self, records: list[FixtureRecord]) -> LoadResult:
+        for record in records:
+            try:
+                self.load_record(record)
+            except (ValidationError, FixtureError, ValueError, TypeError, LookupError) as error:
+                self.result.errors.append(f"{record.label}: {_describe(error)}")
+        return self.result
+
+    def load_record(self, record: FixtureRecord) -> None:
+        data = record.data
+        if not isinstance(data, dict):
+            raise FixtureError("a record must be a JSON object")
+        unknown = set(data) - RECORD_KEYS
+        if unknown:
+            raise FixtureError(f"unknown keys {sorted(unknown)}")
+        model = apps.get_model(str(data.get("model", "")))
+        slug = data.get("slug")
+        if not isinstance(slug, str) or not slug:
+            raise FixtureError("a record needs a slug")
+        key = (model._meta.label_lower, slug)
+        if key in self.seen:
+            raise FixtureError("this slug appears twice in the fixtures")
+        self.seen.add(key)
+        fields = data.get("fields", {})
+        if not isinstance(fields, dict):
+            raise FixtureError("'fields' must be an object")
+
+        instance = model._default_manager.filter(slug=slug).first()
+        is_new = instance is None
+        if is_new:
+            instance = model(slug=slug)
+        before = _snapshot(instance)
+        many_to_many: dict[str, list[models.Model]] = {}
+        for name, value in fields.items():
+            if name in MANAGED_FIELDS:
+                raise FixtureError(f"the field {name!r} is managed by the loader and cannot be set")
+            try:
+                model_field = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                raise FixtureError(f"{model.__name__} has no field {name!r}") from None
+            if model_field.many_to_many:
+                if not isinstance(value, list):
+                    raise FixtureError(f"{name!r} must be a list of slugs")
+                many_to_many[name] = [_by_slug(model_field.related_model, item, name) for item in value]
+            elif model_field.many_to_one:
+                target = None if value is None else _by_slug(model_field.related_model, value, name)
+                setattr(instance, model_field.name, target)
+            elif model_field.concrete and not model_field.auto_created:
+                setattr(instance, model_field.attname, model_field.to_python(value))
+            else:
+                raise FixtureError(f"{name!r} cannot be set from a fixture")
+        # A fixture is the whole record: a field it leaves out goes back to
+        # its default, so loading the same file always gives the same row.
+        for model_field in model._meta.concrete_fields:
+            if model_field.name in fields or model_field.name in MANAGED_FIELDS:
+                continue
+            if model_field.has_default() or model_field.null or model_field.blank:
+                setattr(instance, model_field.attname, _default_for(model_field))
+        instance.full_clean()
+        if is_new:
+            instance.save()
+            self.result.created += 1
+        elif _snapshot(instance) != before:
+            instance.save()
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+        for name, targets in many_to_many.items():
+            getattr(instance, name).set(targets)
+        for name in {f.name for f in model._meta.many_to_many} - set(many_to_many):
+            getattr(instance, name).clear()
+
+        if isinstance(instance, Report):
+            if "citations" in data:
+                raise FixtureError("a report is the source itself and takes no citations")
+            self.paragraph_cache.pop(instance.slug, None)
+            return
+        self.sync_citations(instance, data.get("citations"))
+
+    def sync_citations(self, instance: models.Model, citations: Any) -> None:
+        if not isinstance(citations, list) or not citations:
+            raise FixtureError("every record needs at least one citation")
+        wanted: list[tuple[int, int, str, int]] = []
+        for order, citation in enumerate(citations):
+            if not isinstance(citation, dict) or set(citation) != CITATION_KEYS:
+                raise FixtureError(f"citation {order + 1} must have exactly the keys {sorted(CITATION_KEYS)}")
+            report = _by_slug(Report, citation["report"], "report")
+            paragraph = citation["paragraph"]
+            excerpt = citation["excerpt"]
+            if not isinstance(paragraph, int) or isinstance(paragraph, bool) or paragraph < 1:
+                raise FixtureError(f"citation {order + 1}: the paragraph must be a whole number from 1")
+            if not isinstance(excerpt, str) or not excerpt.strip():
+                raise FixtureError(f"citation {order + 1}: the excerpt is empty")
+            self.check_excerpt(report, paragraph, excerpt, order)
+            wanted.append((report.pk, paragraph, excerpt, order))
+        content_type = ContentType.objects.get_for_model(instance)
+        existing = Citation.objects.filter(content_type=content_type, object_id=instance.pk).order_by("order", "pk")
+        current = [(c.report_id, c.paragraph, c.excerpt, c.order) for c in existing]
+        if current == wanted:
+            return
+        existing.delete()
+        for report_id, paragraph, excerpt, order in wanted:
+            citation = Citation(
+                report_id=report_id,
+                paragraph=paragraph,
+                excerpt=excerpt,
+                order=order,
+                content_type=content_type,
+                object_id=instance.pk,
+            )
+            citation.full_clean()
+            citation.save()
+            self.result.citations_written += 1
+
+    def check_excerpt(self, report: Report, paragraph: int, excerpt: str, order: int) -> None:
+        """Where the report file is at hand, the excerpt must be in the cited
+        paragraph. (The test suite insists on the files being present.)"""
+        if report.slug not in self.paragraph_cache:
+            self.paragraph_cache[report.slug] = paragraphs_of(report.file_name)
+        paragraphs = self.paragraph_cache[report.slug]
+        if paragraphs is None:
+            return
+        if paragraph > len(paragraphs):
+            raise FixtureError(
+                f"citation {order + 1}: {report.file_name} has {len(paragraphs)} paragraphs, not {paragraph}"
+            )
+        if excerpt not in paragraphs[paragraph - 1]:
+            raise FixtureError(
+                f"citation {order + 1}: the excerpt {excerpt!r} is not in paragraph {paragraph} of {report.file_name}"
+            )
+
+
+def _by_slug(model: type[models.Model], slug: Any, field_name: str) -> models.Model:
+    if not isinstance(slug, str):
+        raise FixtureError(f"{field_name!r} must name a {model.__name__} by its slug")
+    try:
+        return model._default_manager.get(slug=slug)
+    except model.DoesNotExist:
+        raise FixtureError(
+            f"{field_name!r}: no {model.__name__} with slug {slug!r} (it must be defined in an earlier record)"
+        ) from None
+
+
+def _default_for(model_field: models.Field) -> Any:
+    if model_field.has_default():
+        return model_field.get_default()
+    if model_field.null:
+        return None
+    return ""
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any]:
+    return {
+        f.attname: getattr(instance, f.attname)
+        for f in instance._meta.concrete_fields
+        if f.name not in {"created_at", "updated_at"}
+    }
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, ValidationError) and hasattr(error, "message_dict"):
+        return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+
+
+def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> LoadResult:
+    """Load every fixture file in one transaction. Raises FixtureError, with
+    every problem found, and leaves the database untouched if any record is
+    malformed."""
+    paths = fixture_files(directory)
+    if not paths:
+        raise FixtureError(f"no fixture files in {directory}")
+    digest = fixtures_digest(paths)
+    latest = FixtureLoad.objects.first()
+    if if_changed and latest is not None and latest.digest == digest:
+        return LoadResult(skipped=True, digest=digest)
+    records = read_records(paths)
+    with transaction.atomic():
+        result = _Loader().load(records)
+        if result.errors:
+            raise FixtureError("\n".join(result.errors))
+        FixtureLoad.objects.create(digest=digest, records=result.total)
+    result.digest = digest
+    return result

@@ -1,0 +1,266 @@
+"""What every app shares: the two source reports, the citations that tie each
+fact to a paragraph of them, and the records that several apps point at
+(places, organisations, events, programmes, headline figures)."""
+
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class PublicQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see. Defined once, used by every page, sitemap
+        and search document."""
+        return self.filter(is_published=True)
+
+
+class Report(models.Model):
+    """One of the source reports in REPORTS_DIR."""
+
+    slug = models.SlugField("网址标识", max_length=80, unique=True)
+    file_name = models.CharField("文件名", max_length=120, unique=True)
+    title = models.CharField("标题", max_length=200)
+    title_is_ours = models.BooleanField(
+        "标题为本站所拟", default=False, help_text="报告未印标题时，由本站拟定的描述性标题。"
+    )
+    subtitle = models.CharField("副标题", max_length=200, blank=True)
+    title_en = models.CharField("英文标题", max_length=250, blank=True)
+    publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报告中写明的。")
+    date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    year_is_inferred = models.BooleanField("年份为推断", default=False)
+    year_reasoning = models.TextField("年份推断依据", blank=True)
+    description = models.TextField("简介（本站撰写）", blank=True)
+    description_en = models.TextField("英文简介", blank=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "来源报告"
+        verbose_name_plural = "来源报告"
+        ordering = ["order", "file_name"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self):
+        if self.year_is_inferred and not self.year_reasoning.strip():
+            raise ValidationError({"year_reasoning": "推断的年份必须写明依据。"})
+
+
+class Citation(models.Model):
+    """A fact's proof: a report, the paragraph (non-blank lines counted from 1)
+    and a short verbatim excerpt of it."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="citations", verbose_name="报告")
+    paragraph = models.PositiveIntegerField("段落号")
+    excerpt = models.CharField("原文摘录", max_length=200, help_text="该段原文中的一句以内，逐字照录。")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="记录类型")
+    object_id = models.PositiveBigIntegerField("记录编号")
+    record = GenericForeignKey("content_type", "object_id")
+    order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "引用"
+        verbose_name_plural = "引用"
+        ordering = ["report__order", "paragraph", "order", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        constraints = [models.CheckConstraint(condition=models.Q(paragraph__gte=1), name="citation_paragraph_gte_1")]
+
+    def __str__(self) -> str:
+        return f"{self.report.file_name} ¶{self.paragraph}"
+
+
+class PublicRecord(models.Model):
+    """The fields every public, citable record has."""
+
+    slug = models.SlugField("网址标识", max_length=120, unique=True, help_text="稳定的 ASCII 标识，通常为拼音。")
+    name = models.CharField("名称", max_length=200)
+    name_en = models.CharField("英文名称", max_length=250, blank=True, help_text="本站译名；人名、地名用拼音。")
+    description = models.TextField("简介（本站撰写）", blank=True)
+    description_en = models.TextField("英文简介", blank=True)
+    inferred_note = models.TextField(
+        "推断说明", blank=True, help_text="记录中凡属推断（而非报告明言）的内容，在此写明推断了什么、依据是什么。"
+    )
+    is_published = models.BooleanField("公开", default=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    citations = GenericRelation(Citation, verbose_name="引用")
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "slug"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(PublicRecord):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", "省级行政区"
+        CITY = "city", "市"
+        LEAGUE = "league", "盟"
+        DISTRICT = "district", "新区、区"
+        REGION = "region", "地区"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "地点"
+        verbose_name_plural = "地点"
+
+
+class Organisation(PublicRecord):
+    class Kind(models.TextChoices):
+        UNION = "union", "工会组织"
+        PARTY_GOVERNMENT = "party_government", "党政机关、人大"
+        ENTERPRISE = "enterprise", "企业及其部门"
+        EDUCATION = "education", "院校、工匠学院"
+        MEDIA = "media", "媒体"
+        FACILITY = "facility", "场馆、中心"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    short_names = models.CharField(
+        "报告中的简称", max_length=200, blank=True, help_text="报告中出现的其他写法，以顿号分隔。"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name="上级单位"
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name="所在地"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "组织机构"
+        verbose_name_plural = "组织机构"
+
+
+class Event(PublicRecord):
+    """A dated happening (conference, camp, seminar, drive) or one of a
+    series of actions; sub-events point at the event they were part of."""
+
+    class Kind(models.TextChoices):
+        CONFERENCE = "conference", "大会"
+        TRAINING = "training", "训练营、培训"
+        MEETING = "meeting", "座谈会、推进会"
+        ACTIVITY = "activity", "现场活动"
+        SERIES = "series", "系列行动"
+        ACTION = "action", "行动、竞赛"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts", verbose_name="所属活动"
+    )
+    date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
+    start_date = models.DateField("开始日期", null=True, blank=True)
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    date_is_inferred = models.BooleanField(
+        "日期中有推断", default=False, help_text="报告只写月日时，年份为推断，依据见推断说明。"
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="地点"
+    )
+    theme = models.CharField("主题（原文）", max_length=200, blank=True)
+    hosts = models.ManyToManyField(Organisation, blank=True, related_name="hosted_events", verbose_name="主办单位")
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "活动"
+        verbose_name_plural = "活动"
+
+    def clean(self):
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "结束日期早于开始日期。"})
+        if self.date_is_inferred and not self.inferred_note.strip():
+            raise ValidationError({"inferred_note": "日期有推断时必须写明依据。"})
+
+
+class Programme(PublicRecord):
+    """A standing initiative, reform, campaign or policy document the reports
+    name (产改, 科技突围工程, 劳模工匠助企行…)."""
+
+    class Kind(models.TextChoices):
+        REFORM = "reform", "改革"
+        INITIATIVE = "initiative", "工程、行动"
+        POLICY = "policy", "文件、措施"
+        SYSTEM = "system", "体系、格局"
+
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    organisations = models.ManyToManyField(
+        Organisation, blank=True, related_name="programmes", verbose_name="相关组织机构"
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "工作举措"
+        verbose_name_plural = "工作举措"
+
+
+class Figure(PublicRecord):
+    """A number the reports state: its value, unit, how exact it is, and the
+    phrase exactly as printed."""
+
+    class Topic(models.TextChoices):
+        EXHIBITION = "exhibition", "展区与成果"
+        CRAFTSMEN = "craftsmen", "工匠队伍"
+        PILOT_UNITS = "pilot_units", "产改试点单位"
+        ACADEMIES = "academies", "工匠学院"
+        TRAINING = "training", "培训"
+        INVESTMENT = "investment", "投入"
+        EVENTS = "events", "活动"
+
+    class Precision(models.TextChoices):
+        EXACT = "exact", "确数"
+        MORE_THAN = "more_than", "约数（余、超）"
+        RANGE = "range", "区间"
+        VAGUE = "vague", "概数（数千等）"
+
+    topic = models.CharField("主题", max_length=20, choices=Topic.choices)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2, null=True, blank=True)
+    value_max = models.DecimalField("区间上限", max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    precision = models.CharField("精确程度", max_length=20, choices=Precision.choices, default=Precision.EXACT)
+    phrase = models.CharField("原文表述", max_length=200, help_text="报告中的原话，逐字照录。")
+    is_headline = models.BooleanField("首页重点数字", default=False)
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name="相关活动"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name="相关组织机构",
+    )
+
+    class Meta(PublicRecord.Meta):
+        verbose_name = "数字"
+        verbose_name_plural = "数字"
+
+    def clean(self):
+        if self.precision == self.Precision.RANGE and (self.value is None or self.value_max is None):
+            raise ValidationError({"value_max": "区间须有上下限。"})
+        if self.precision != self.Precision.VAGUE and self.value is None:
+            raise ValidationError({"value": "除概数外，数值必填。"})
+
+
+class FixtureLoad(models.Model):
+    """The digest of the fixtures last loaded, so `load_portal_data
+    --if-changed` can leave admins' edits alone when nothing changed."""
+
+    digest = models.CharField("摘要", max_length=64)
+    loaded_at = models.DateTimeField("载入时间", auto_now_add=True)
+    records = models.PositiveIntegerField("记录数")
+
+    class Meta:
+        verbose_name = "数据载入记录"
+        verbose_name_plural = "数据载入记录"
+        ordering = ["-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.loaded_at:%Y-%m-%d %H:%M} ({self.records})"
