@@ -1,0 +1,27 @@
+"""Test-only settings overrides live here and nowhere else."""
+
+import pytest
+from django.db import transaction
+
+from portal.fixtures import load_fixtures
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture(scope="module")
+def portal_data(django_db_setup, django_db_blocker):
+    """The real fixtures, loaded once per module inside a transaction that is
+    rolled back afterwards. Tests of the fixtures themselves use this; other
+    tests build small data of their own."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_fixtures()
+        yield
+        transaction.set_rollback(True)

@@ -1,0 +1,154 @@
+"""The loader, on small fixtures of the test's own."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from craftsmen.models import Person
+from portal.fixtures import FixtureError, load_fixtures
+from portal.models import Citation, FixtureLoad, Organisation, Report
+
+pytestmark = pytest.mark.django_db
+
+REPORT_TEXT = "第一段。\n\n   \n第二段:北疆工匠李冬凉及其团队。\n"
+
+
+@pytest.fixture
+def reports_dir(tmp_path, settings):
+    directory = tmp_path / "reports"
+    directory.mkdir()
+    (directory / "r.txt").write_text(REPORT_TEXT, encoding="utf-8")
+    settings.REPORTS_DIR = directory
+    return directory
+
+
+def report_record():
+    return {
+        "model": "portal.report",
+        "slug": "r",
+        "fields": {"file_name": "r.txt", "title": "测试报告"},
+    }
+
+
+def person_record(**fields):
+    return {
+        "model": "craftsmen.person",
+        "slug": "li-dongliang",
+        "fields": {"name": "李冬凉", "name_en": "Li Dongliang", **fields},
+        "citations": [{"report": "r", "paragraph": 2, "excerpt": "北疆工匠李冬凉"}],
+    }
+
+
+def write(directory, name, records):
+    directory.mkdir(exist_ok=True)
+    (directory / name).write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
+def test_loading_twice_leaves_the_same_rows(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    first = load_fixtures(fixtures)
+    rows = list(Person.objects.values())
+    citations = list(Citation.objects.values("pk", "report_id", "paragraph", "excerpt", "object_id"))
+    second = load_fixtures(fixtures)
+
+    assert (first.created, first.citations_written) == (2, 1)
+    assert (second.created, second.updated, second.unchanged, second.citations_written) == (0, 0, 2, 0)
+    assert list(Person.objects.values()) == rows
+    assert list(Citation.objects.values("pk", "report_id", "paragraph", "excerpt", "object_id")) == citations
+
+
+def test_a_changed_fixture_updates_the_row_and_its_citations(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+    load_fixtures(fixtures)
+    changed = person_record(title="北疆工匠")
+    changed["citations"] = [{"report": "r", "paragraph": 2, "excerpt": "李冬凉及其团队"}]
+    write(fixtures, "01.json", [report_record(), changed])
+
+    result = load_fixtures(fixtures)
+
+    assert result.updated == 1
+    assert Person.objects.get().title == "北疆工匠"
+    assert list(Citation.objects.values_list("excerpt", flat=True)) == ["李冬凉及其团队"]
+
+
+def test_records_added_in_the_admin_survive_a_reload(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+    load_fixtures(fixtures)
+    Organisation.objects.create(slug="added", name="管理员添加", kind="union")
+
+    load_fixtures(fixtures)
+
+    assert Organisation.objects.filter(slug="added").exists()
+
+
+def test_if_changed_skips_fixtures_already_loaded_and_keeps_edits(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+    load_fixtures(fixtures)
+    Person.objects.update(description="管理员的修改")
+
+    result = load_fixtures(fixtures, if_changed=True)
+
+    assert result.skipped
+    assert Person.objects.get().description == "管理员的修改"
+    assert FixtureLoad.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("bad_record", "message"),
+    [
+        (person_record(nickname="x"), "has no field 'nickname'"),
+        ({**person_record(), "citations": []}, "at least one citation"),
+        (
+            {**person_record(), "citations": [{"report": "r", "paragraph": 2, "excerpt": "高凤林"}]},
+            "is not in paragraph 2",
+        ),
+        (
+            {**person_record(), "citations": [{"report": "r", "paragraph": 9, "excerpt": "李冬凉"}]},
+            "has 2 paragraphs",
+        ),
+        (person_record(organisation="nowhere"), "no Organisation with slug 'nowhere'"),
+        (person_record(tier_basis="stated"), "tier_basis"),
+        ({**person_record(), "slug": "Not A Slug"}, "slug"),
+        ({**person_record(), "model": "craftsmen.nothing"}, "nothing"),
+    ],
+)
+def test_a_malformed_record_fails_naming_file_and_record_and_changes_nothing(
+    tmp_path, reports_dir, bad_record, message
+):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01_reports.json", [report_record()])
+    write(fixtures, "02_people.json", [bad_record])
+
+    with pytest.raises(FixtureError) as raised:
+        load_fixtures(fixtures)
+
+    assert "02_people.json, record 1" in str(raised.value)
+    assert message in str(raised.value)
+    assert Report.objects.count() == 0
+    assert Person.objects.count() == 0
+    assert FixtureLoad.objects.count() == 0
+
+
+def test_a_file_that_is_not_json_is_named(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    fixtures.mkdir()
+    (fixtures / "01_broken.json").write_text("[{", encoding="utf-8")
+
+    with pytest.raises(FixtureError, match="01_broken.json"):
+        load_fixtures(fixtures)
+
+
+def test_the_command_reports_problems_and_loads_nothing(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record(organisation="nowhere")])
+
+    with pytest.raises(CommandError, match="Nothing was loaded"):
+        call_command("load_portal_data", directory=str(fixtures))
+
+    assert Report.objects.count() == 0
