@@ -4,8 +4,55 @@ the craftsman academies."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
 
-from portal.models import Event, Organisation, Place, PublicRecord
+from portal.models import Event, Organisation, Place, PublicQuerySet, PublicRecord, citations_prefetch
+
+
+class PersonQuerySet(PublicQuerySet):
+    def for_ladder_page(self):
+        return self.published().select_related("tier", "organisation").order_by("tier__rank", "order", "slug")
+
+    def for_profile_page(self):
+        from exhibits.models import Exhibit
+
+        return (
+            self.published()
+            .select_related("tier", "organisation")
+            .prefetch_related(
+                citations_prefetch(),
+                Prefetch(
+                    "exhibits",
+                    queryset=Exhibit.objects.published().select_related("kind", "organisation"),
+                ),
+                Prefetch(
+                    "event_roles",
+                    queryset=EventRole.objects.published().select_related("event", "event__parent"),
+                ),
+            )
+        )
+
+
+class TierQuerySet(PublicQuerySet):
+    def for_ladder_page(self):
+        return (
+            self.published()
+            .select_related("region")
+            .prefetch_related(
+                citations_prefetch(),
+                Prefetch("people", queryset=Person.objects.published().select_related("organisation")),
+            )
+        )
+
+
+class AcademyQuerySet(PublicQuerySet):
+    def for_detail_page(self):
+        return (
+            self.published()
+            .select_related("academy_type", "organisation", "recognised_by")
+            .prefetch_related(citations_prefetch(), "groups")
+        )
 
 
 class Tier(PublicRecord):
@@ -28,10 +75,15 @@ class Tier(PublicRecord):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tiers", verbose_name="所属地区"
     )
 
+    objects = TierQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "工匠梯队"
         verbose_name_plural = "工匠梯队"
         ordering = ["rank", "order", "slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("craftsmen:index") + f"#{self.slug}"
 
 
 class Person(PublicRecord):
@@ -51,9 +103,14 @@ class Person(PublicRecord):
     )
     tier_basis = models.CharField("梯队依据", max_length=20, choices=TierBasis.choices, blank=True)
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "人物"
         verbose_name_plural = "人物"
+
+    def get_absolute_url(self) -> str:
+        return reverse("craftsmen:detail", args=[self.slug])
 
     def clean(self):
         if self.tier_id and not self.tier_basis:
@@ -81,6 +138,9 @@ class TierCount(PublicRecord):
         verbose_name = "梯队人数"
         verbose_name_plural = "梯队人数"
 
+    def get_absolute_url(self) -> str:
+        return reverse("craftsmen:index") + "#counts"
+
 
 class PilotBatch(PublicRecord):
     """One of the four batches of workforce-reform (产改) pilot units."""
@@ -91,6 +151,9 @@ class PilotBatch(PublicRecord):
         verbose_name = "产改试点批次"
         verbose_name_plural = "产改试点批次"
         ordering = ["number"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-units") + f"#{self.slug}"
 
 
 class PilotCategory(PublicRecord):
@@ -105,6 +168,9 @@ class PilotCategory(PublicRecord):
         verbose_name = "试点类别"
         verbose_name_plural = "试点类别"
         ordering = ["batch__number", "order", "slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-units") + f"#{self.slug}"
 
 
 class PilotUnit(PublicRecord):
@@ -123,6 +189,9 @@ class PilotUnit(PublicRecord):
         verbose_name = "产改试点单位"
         verbose_name_plural = "产改试点单位"
 
+    def get_absolute_url(self) -> str:
+        return reverse("pilot-units") + f"#{self.slug}"
+
     def clean(self):
         if self.category_id and self.batch_id and self.category.batch_id != self.batch_id:
             raise ValidationError({"category": "类别不属于所选批次。"})
@@ -139,6 +208,9 @@ class AcademyType(PublicRecord):
     class Meta(PublicRecord.Meta):
         verbose_name = "工匠学院类型"
         verbose_name_plural = "工匠学院类型"
+
+    def get_absolute_url(self) -> str:
+        return reverse("academies:list") + f"#{self.slug}"
 
 
 class AcademyGroup(PublicRecord):
@@ -158,6 +230,9 @@ class AcademyGroup(PublicRecord):
         verbose_name = "工匠学院群组"
         verbose_name_plural = "工匠学院群组"
 
+    def get_absolute_url(self) -> str:
+        return reverse("academies:list") + f"#{self.slug}"
+
 
 class AcademyField(PublicRecord):
     """An industry or field a group of academies covers, in the report's order."""
@@ -168,6 +243,9 @@ class AcademyField(PublicRecord):
         verbose_name = "学院行业领域"
         verbose_name_plural = "学院行业领域"
         ordering = ["group", "order", "slug"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("academies:list") + f"#{self.slug}"
 
 
 class Academy(PublicRecord):
@@ -190,9 +268,14 @@ class Academy(PublicRecord):
         verbose_name="认定单位",
     )
 
+    objects = AcademyQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "工匠学院"
         verbose_name_plural = "工匠学院"
+
+    def get_absolute_url(self) -> str:
+        return reverse("academies:detail", args=[self.slug])
 
 
 class EventRole(PublicRecord):
@@ -227,3 +310,6 @@ class EventRole(PublicRecord):
                 name="eventrole_has_person_or_organisation",
             )
         ]
+
+    def get_absolute_url(self) -> str:
+        return self.event.get_absolute_url()

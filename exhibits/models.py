@@ -2,9 +2,38 @@
 innovation achievements shown there as exhibits."""
 
 from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
 
 from craftsmen.models import Person
-from portal.models import Event, Organisation, PublicRecord
+from portal.models import Event, Organisation, PublicQuerySet, PublicRecord, citations_prefetch
+
+
+class ExhibitQuerySet(PublicQuerySet):
+    def for_list_page(self):
+        return (
+            self.published()
+            .select_related("kind", "area", "organisation")
+            .prefetch_related("sectors", Prefetch("makers", queryset=Person.objects.select_related("tier")))
+        )
+
+    def for_detail_page(self):
+        return (
+            self.published()
+            .select_related("kind", "area", "exhibition", "exhibition__event", "organisation")
+            .prefetch_related(
+                "sectors",
+                Prefetch("makers", queryset=Person.objects.published().select_related("tier", "organisation")),
+                citations_prefetch(),
+            )
+        )
+
+    def related_to(self, exhibit: "Exhibit"):
+        """Other exhibits of the same sector or shown in the same area."""
+        same = models.Q(sectors__in=exhibit.sectors.all())
+        if exhibit.area_id:
+            same |= models.Q(area_id=exhibit.area_id)
+        return self.published().filter(same).exclude(pk=exhibit.pk).select_related("kind").distinct()
 
 
 class Exhibition(PublicRecord):
@@ -27,6 +56,9 @@ class Exhibition(PublicRecord):
         verbose_name = "展区"
         verbose_name_plural = "展区"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exhibits:list")
+
 
 class ExhibitionArea(PublicRecord):
     exhibition = models.ForeignKey(Exhibition, on_delete=models.CASCADE, related_name="areas", verbose_name="展区")
@@ -38,17 +70,26 @@ class ExhibitionArea(PublicRecord):
         verbose_name = "展示区域"
         verbose_name_plural = "展示区域"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exhibits:list") + f"?area={self.slug}"
+
 
 class Sector(PublicRecord):
     class Meta(PublicRecord.Meta):
         verbose_name = "领域"
         verbose_name_plural = "领域"
 
+    def get_absolute_url(self) -> str:
+        return reverse("exhibits:list") + f"?sector={self.slug}"
+
 
 class ExhibitKind(PublicRecord):
     class Meta(PublicRecord.Meta):
         verbose_name = "成果类别"
         verbose_name_plural = "成果类别"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exhibits:list") + f"?kind={self.slug}"
 
 
 class Exhibit(PublicRecord):
@@ -80,6 +121,11 @@ class Exhibit(PublicRecord):
     problem = models.TextField("解决的问题（本站撰写）", blank=True)
     how_it_works = models.TextField("原理与做法（本站撰写）", blank=True)
 
+    objects = ExhibitQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "展品"
         verbose_name_plural = "展品"
+
+    def get_absolute_url(self) -> str:
+        return reverse("exhibits:detail", args=[self.slug])

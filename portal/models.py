@@ -6,6 +6,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import get_language
 
 
 class PublicQuerySet(models.QuerySet):
@@ -13,6 +16,93 @@ class PublicQuerySet(models.QuerySet):
         """What the public may see. Defined once, used by every page, sitemap
         and search document."""
         return self.filter(is_published=True)
+
+
+def citations_prefetch(lookup: str = "citations") -> Prefetch:
+    """Citations with their report, in one query, for any record kind."""
+    return Prefetch(lookup, queryset=Citation.objects.select_related("report"))
+
+
+def english_requested() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def published_prefetch(lookup: str, model_path: str, *related: str, cited: bool = False) -> Prefetch:
+    """Prefetch only the published rows of a relation (with their own
+    select_related, and their citations when the page shows them), so a
+    page never shows an unpublished record nor queries once per row."""
+    from django.apps import apps
+
+    queryset = apps.get_model(model_path).objects.published().select_related(*related)
+    if cited:
+        queryset = queryset.prefetch_related(citations_prefetch())
+    return Prefetch(lookup, queryset=queryset)
+
+
+class FigureQuerySet(PublicQuerySet):
+    def for_home_page(self):
+        return self.published().filter(is_headline=True).prefetch_related(citations_prefetch())
+
+    def for_figures_page(self):
+        return (
+            self.published()
+            .select_related("event", "organisation")
+            .prefetch_related(citations_prefetch())
+            .order_by("topic", "order", "slug")
+        )
+
+
+class EventQuerySet(PublicQuerySet):
+    def for_list_page(self):
+        return (
+            self.published()
+            .select_related("place", "parent")
+            .prefetch_related(published_prefetch("parts", "portal.Event"))
+            .order_by("order", "slug")
+        )
+
+    def for_detail_page(self):
+        return (
+            self.published()
+            .select_related("place", "parent")
+            .prefetch_related(
+                citations_prefetch(),
+                published_prefetch("hosts", "portal.Organisation"),
+                published_prefetch("parts", "portal.Event"),
+                published_prefetch("roles", "craftsmen.EventRole", "person", "organisation", cited=True),
+                published_prefetch("figures", "portal.Figure", cited=True),
+                published_prefetch("tier_counts", "craftsmen.TierCount", "tier"),
+                published_prefetch("exhibitions", "exhibits.Exhibition"),
+                published_prefetch("academy_groups", "craftsmen.AcademyGroup"),
+            )
+        )
+
+
+class OrganisationQuerySet(PublicQuerySet):
+    def for_detail_page(self):
+        return (
+            self.published()
+            .select_related("parent", "place")
+            .prefetch_related(
+                citations_prefetch(),
+                published_prefetch("units", "portal.Organisation"),
+                published_prefetch("people", "craftsmen.Person", "tier"),
+                published_prefetch("event_roles", "craftsmen.EventRole", "event", "person", cited=True),
+                published_prefetch("hosted_events", "portal.Event"),
+                published_prefetch("exhibits", "exhibits.Exhibit", "kind"),
+                published_prefetch("academies", "craftsmen.Academy"),
+                published_prefetch("recognised_academies", "craftsmen.Academy"),
+                published_prefetch("programmes", "portal.Programme"),
+                published_prefetch("figures", "portal.Figure", cited=True),
+            )
+        )
+
+
+class ProgrammeQuerySet(PublicQuerySet):
+    def for_list_page(self):
+        return self.published().prefetch_related(
+            citations_prefetch(), published_prefetch("organisations", "portal.Organisation")
+        )
 
 
 class Report(models.Model):
@@ -43,6 +133,19 @@ class Report(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("sources:detail", args=[self.slug])
+
+    @property
+    def display_title(self) -> str:
+        return self.title_en if english_requested() and self.title_en else self.title
+
+    @property
+    def short_label(self) -> str:
+        """How a citation link names the report: 报道000 / Report 000."""
+        number = self.file_name.split("_", 1)[0]
+        return f"Report {number}" if english_requested() else f"报道{number}"
+
     def clean(self):
         if self.year_is_inferred and not self.year_reasoning.strip():
             raise ValidationError({"year_reasoning": "推断的年份必须写明依据。"})
@@ -70,6 +173,10 @@ class Citation(models.Model):
     def __str__(self) -> str:
         return f"{self.report.file_name} ¶{self.paragraph}"
 
+    def get_absolute_url(self) -> str:
+        """The paragraph's anchor on its report's page."""
+        return f"{self.report.get_absolute_url()}#p{self.paragraph}"
+
 
 class PublicRecord(models.Model):
     """The fields every public, citable record has."""
@@ -96,6 +203,24 @@ class PublicRecord(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The English name on English pages where we have one; the Chinese
+        name otherwise (and always shown beside it by the templates)."""
+        return self.name_en if english_requested() and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        return self.description_en if english_requested() and self.description_en else self.description
+
+    @property
+    def sorted_citations(self) -> list["Citation"]:
+        """Citations in reading order; uses the prefetched ones when present."""
+        return sorted(self.citations.all(), key=lambda c: (c.report.order, c.paragraph, c.order, c.pk))
+
+    def get_absolute_url(self) -> str | None:
+        return None
 
 
 class Place(PublicRecord):
@@ -136,9 +261,14 @@ class Organisation(PublicRecord):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations", verbose_name="所在地"
     )
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "组织机构"
         verbose_name_plural = "组织机构"
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisation-detail", args=[self.slug])
 
 
 class Event(PublicRecord):
@@ -169,9 +299,14 @@ class Event(PublicRecord):
     theme = models.CharField("主题（原文）", max_length=200, blank=True)
     hosts = models.ManyToManyField(Organisation, blank=True, related_name="hosted_events", verbose_name="主办单位")
 
+    objects = EventQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "活动"
         verbose_name_plural = "活动"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", args=[self.slug])
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:
@@ -195,9 +330,14 @@ class Programme(PublicRecord):
         Organisation, blank=True, related_name="programmes", verbose_name="相关组织机构"
     )
 
+    objects = ProgrammeQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "工作举措"
         verbose_name_plural = "工作举措"
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:list") + f"#{self.slug}"
 
 
 class Figure(PublicRecord):
@@ -238,9 +378,14 @@ class Figure(PublicRecord):
         verbose_name="相关组织机构",
     )
 
+    objects = FigureQuerySet.as_manager()
+
     class Meta(PublicRecord.Meta):
         verbose_name = "数字"
         verbose_name_plural = "数字"
+
+    def get_absolute_url(self) -> str:
+        return reverse("figures") + f"#{self.slug}"
 
     def clean(self):
         if self.precision == self.Precision.RANGE and (self.value is None or self.value_max is None):

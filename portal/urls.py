@@ -1,9 +1,31 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path
 
-from portal import views
+from portal import pages, views
+from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="django.contrib.sitemaps.views.sitemap"),
     path("admin/", admin.site.urls),
 ]
+
+# Chinese at the root, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", pages.home, name="home"),
+    path("figures/", pages.figures, name="figures"),
+    path("exhibits/", include("exhibits.urls")),
+    path("craftsmen/", include("craftsmen.urls")),
+    path("pilot-units/", include("craftsmen.pilot_urls")),
+    path("academies/", include("craftsmen.academy_urls")),
+    path("events/", include(("portal.event_urls", "events"))),
+    path("organisations/<slug:slug>/", pages.organisation_detail, name="organisation-detail"),
+    path("sources/", include(("portal.source_urls", "sources"))),
+    prefix_default_language=False,
+)
+
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,134 @@
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from craftsmen.models import (
+    Academy,
+    AcademyField,
+    AcademyGroup,
+    AcademyType,
+    Person,
+    PilotBatch,
+    PilotCategory,
+    Tier,
+    TierCount,
+)
+from portal.charts import bar_chart, ladder
+from portal.models import Figure, citations_prefetch
+from portal.seo import jsonld_for
+
+
+@require_GET
+def craftsmen_index(request: HttpRequest) -> HttpResponse:
+    tiers = list(Tier.objects.for_ladder_page())
+    counts = list(
+        TierCount.objects.published()
+        .select_related("tier", "place", "event")
+        .prefetch_related(citations_prefetch())
+        .order_by("tier__rank", "order")
+    )
+    baotou = [c for c in counts if c.place_id]
+    cohorts = [c for c in counts if c.event_id]
+    others = list(Person.objects.for_ladder_page().filter(tier__isnull=True))
+    regional_ladder = [t for t in tiers if t.scope != Tier.Scope.CITY]
+    rungs, ladder_height = ladder(regional_ladder)
+    context = {
+        "ladder": regional_ladder,
+        "rungs": rungs,
+        "ladder_height": ladder_height,
+        "city_tiers": [t for t in tiers if t.scope == Tier.Scope.CITY],
+        "tiers": tiers,
+        "baotou_counts": baotou,
+        "baotou_chart": bar_chart(
+            _("包头市各梯队人数"), [(c.tier.display_name, c.count, c.unit, None) for c in baotou]
+        ),
+        "cohorts": cohorts,
+        "other_people": others,
+        "breadcrumbs": [(_("工匠"), None)],
+        "meta_description": _("大国工匠、北疆工匠、企业工匠与培育对象的梯队，包头市各梯队人数，以及报道点名的人物。"),
+    }
+    return render(request, "craftsmen/index.html", context)
+
+
+@require_GET
+def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    person = get_object_or_404(Person.objects.for_profile_page(), slug=slug)
+    context = {
+        "person": person,
+        "record": person,
+        "breadcrumbs": [(_("工匠"), reverse("craftsmen:index")), (person.display_name, None)],
+        "jsonld": jsonld_for(request, person),
+        "meta_description": person.display_description[:150],
+    }
+    return render(request, "craftsmen/person_detail.html", context)
+
+
+@require_GET
+def pilot_units(request: HttpRequest) -> HttpResponse:
+    batches = list(
+        PilotBatch.objects.published().prefetch_related(
+            citations_prefetch(),
+            Prefetch(
+                "categories",
+                queryset=PilotCategory.objects.published().prefetch_related(citations_prefetch()),
+            ),
+        )
+    )
+    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="pilot-units-total").first()
+    parts = [c.count for b in batches for c in b.categories.all()]
+    context = {
+        "batches": batches,
+        "chart": bar_chart(
+            _("各批次试点单位数"),
+            [
+                (f"{b.display_name} · {c.display_name}", c.count, c.unit, None)
+                for b in batches
+                for c in b.categories.all()
+            ],
+        ),
+        "total": total,
+        "parts": parts,
+        "parts_sum": sum(parts),
+        "adds_up": total is not None and total.value == sum(parts),
+        "breadcrumbs": [(_("试点单位"), None)],
+        "meta_description": _("产业工人队伍建设改革的四批195家试点单位：各批次类别与数量，以及合计核对。"),
+    }
+    return render(request, "craftsmen/pilot_units.html", context)
+
+
+@require_GET
+def academy_list(request: HttpRequest) -> HttpResponse:
+    types = list(AcademyType.objects.published().prefetch_related(citations_prefetch()))
+    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="academies-total").first()
+    groups = AcademyGroup.objects.published().prefetch_related(
+        citations_prefetch(),
+        Prefetch("fields", queryset=AcademyField.objects.published()),
+        Prefetch("academies", queryset=Academy.objects.published()),
+    )
+    context = {
+        "types": types,
+        "types_sum": sum(t.count for t in types),
+        "total": total,
+        "chart": bar_chart(_("工匠学院按类型"), [(t.display_name, t.count, t.unit, None) for t in types]),
+        "groups": groups,
+        "academies": Academy.objects.published().select_related("academy_type").prefetch_related(citations_prefetch()),
+        "breadcrumbs": [(_("工匠学院"), None)],
+        "meta_description": _("30家内蒙古工匠学院的类型构成、8家特色产业工匠学院的行业领域，以及报道点名的学院。"),
+    }
+    return render(request, "craftsmen/academy_list.html", context)
+
+
+@require_GET
+def academy_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    academy = get_object_or_404(Academy.objects.for_detail_page(), slug=slug)
+    context = {
+        "academy": academy,
+        "record": academy,
+        "breadcrumbs": [(_("工匠学院"), reverse("academies:list")), (academy.display_name, None)],
+        "jsonld": jsonld_for(request, academy),
+        "meta_description": academy.display_description[:150],
+    }
+    return render(request, "craftsmen/academy_detail.html", context)

@@ -1,0 +1,46 @@
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from exhibits.filters import ExhibitFilter
+from exhibits.models import Exhibit
+from portal.filtering import active_filters
+from portal.seo import jsonld_for
+
+PAGE_SIZE = 20
+
+
+@require_GET
+def exhibit_list(request: HttpRequest) -> HttpResponse:
+    filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.for_list_page())
+    results = filterset.qs
+    if "sort" not in request.GET or not filterset.form.cleaned_data.get("sort"):
+        results = results.order_by("order", "slug")
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page": page,
+        "active_filters": active_filters(request, filterset),
+        "breadcrumbs": [(_("展品"), None)],
+        "meta_description": _(
+            "内蒙古展区展出的职工创新成果：按领域、类别、展示区域、单位和研发者梯队筛选，每件注明出处。"
+        ),
+    }
+    return render(request, "exhibits/exhibit_list.html", context)
+
+
+@require_GET
+def exhibit_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    exhibit = get_object_or_404(Exhibit.objects.for_detail_page(), slug=slug)
+    context = {
+        "exhibit": exhibit,
+        "record": exhibit,
+        "related": Exhibit.objects.related_to(exhibit)[:6],
+        "breadcrumbs": [(_("展品"), reverse("exhibits:list")), (exhibit.display_name, None)],
+        "jsonld": jsonld_for(request, exhibit),
+        "meta_description": exhibit.display_description[:150],
+    }
+    return render(request, "exhibits/exhibit_detail.html", context)

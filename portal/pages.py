@@ -1,0 +1,130 @@
+"""Public pages for the records the apps share: home, figures, events,
+organisations and sources."""
+
+from itertools import groupby
+
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from craftsmen.models import Academy, Person
+from exhibits.models import Exhibit
+from portal.models import Citation, Event, Figure, Organisation, Programme, Report
+from portal.seo import jsonld_for
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    figures = Figure.objects.for_home_page()
+    context = {
+        "headline_figures": figures,
+        "sections": _section_counts(),
+        "reports": Report.objects.all(),
+        "meta_description": _(
+            "北疆工匠：内蒙古工会两篇报道中的职工创新成果、工匠梯队、产改试点单位、工匠学院与活动，"
+            "每条记录注明出处段落。"
+        ),
+    }
+    return render(request, "portal/home.html", context)
+
+
+def _section_counts() -> dict[str, int]:
+    return {
+        "exhibits": Exhibit.objects.published().count(),
+        "people": Person.objects.published().count(),
+        "academies": Academy.objects.published().count(),
+        "events": Event.objects.published().count(),
+        "figures": Figure.objects.published().count(),
+    }
+
+
+@require_GET
+def figures(request: HttpRequest) -> HttpResponse:
+    all_figures = Figure.objects.for_figures_page()
+    topics = dict(Figure.Topic.choices)
+    grouped = [
+        (topic, topics.get(topic, topic), list(items)) for topic, items in groupby(all_figures, key=lambda f: f.topic)
+    ]
+    context = {
+        "groups": grouped,
+        "breadcrumbs": [(_("数字"), None)],
+        "meta_description": _("两篇报道中出现的全部数字：数值、单位、原文表述与出处段落。"),
+    }
+    return render(request, "portal/figures.html", context)
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = Event.objects.for_list_page()
+    context = {
+        "events": [e for e in events if e.parent_id is None],
+        "programmes": Programme.objects.for_list_page(),
+        "breadcrumbs": [(_("活动"), None)],
+        "meta_description": _("报道记载的大会、训练营、座谈会、推进会与“十大行动”，以及相关工作举措。"),
+    }
+    return render(request, "portal/event_list.html", context)
+
+
+@require_GET
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_object_or_404(Event.objects.for_detail_page(), slug=slug)
+    breadcrumbs = [(_("活动"), reverse("events:list"))]
+    if event.parent:
+        breadcrumbs.append((event.parent.display_name, event.parent.get_absolute_url()))
+    breadcrumbs.append((event.display_name, None))
+    context = {
+        "event": event,
+        "record": event,
+        "breadcrumbs": breadcrumbs,
+        "jsonld": jsonld_for(request, event),
+        "meta_description": event.display_description[:150],
+    }
+    return render(request, "portal/event_detail.html", context)
+
+
+@require_GET
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation.objects.for_detail_page(), slug=slug)
+    context = {
+        "organisation": organisation,
+        "record": organisation,
+        "breadcrumbs": [(_("组织机构"), None), (organisation.display_name, None)],
+        "jsonld": jsonld_for(request, organisation),
+        "meta_description": organisation.display_description[:150],
+    }
+    return render(request, "portal/organisation_detail.html", context)
+
+
+@require_GET
+def source_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "reports": Report.objects.annotate(citation_total=Count("citations")),
+        "breadcrumbs": [(_("来源"), None)],
+        "meta_description": _("本站全部内容的两篇来源报道，以及每一段被哪些记录引用。"),
+    }
+    return render(request, "portal/source_list.html", context)
+
+
+@require_GET
+def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    report = get_object_or_404(Report, slug=slug)
+    citations = (
+        Citation.objects.filter(report=report)
+        .select_related("content_type")
+        .prefetch_related("record")
+        .order_by("paragraph", "content_type__model", "object_id", "order")
+    )
+    paragraphs = [
+        (number, [c for c in group if c.record is not None and getattr(c.record, "is_published", True)])
+        for number, group in groupby(citations, key=lambda c: c.paragraph)
+    ]
+    context = {
+        "report": report,
+        "paragraphs": [(number, items) for number, items in paragraphs if items],
+        "breadcrumbs": [(_("来源"), reverse("sources:list")), (report.display_title, None)],
+        "meta_description": report.description_en if request.LANGUAGE_CODE == "en" else report.description,
+    }
+    return render(request, "portal/source_detail.html", context)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from portal import pages
+
+urlpatterns = [
+    path("", pages.source_list, name="list"),
+    path("<slug:slug>/", pages.source_detail, name="detail"),
+]

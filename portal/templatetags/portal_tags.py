@@ -1,0 +1,125 @@
+"""Small, pure template helpers (tested without a database)."""
+
+import json
+from decimal import Decimal
+
+from django import template
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+@register.simple_tag
+def record_name(record) -> SafeString:
+    """The record's name for this language: on English pages the English
+    name with the Chinese beside it; on Chinese pages the Chinese name."""
+    name_en = getattr(record, "name_en", "")
+    if _english() and name_en:
+        return format_html('{} <span lang="zh-Hans" class="alt-name">{}</span>', name_en, record.name)
+    if _english():
+        return format_html('<span lang="zh-Hans">{}</span>', record.name)
+    return format_html("{}", record.name)
+
+
+@register.simple_tag
+def local(record, field: str) -> str:
+    """A record's text field in the page's language, falling back to Chinese."""
+    if _english():
+        english = getattr(record, f"{field}_en", "")
+        if english:
+            return english
+    return getattr(record, field, "")
+
+
+@register.filter
+def number(value) -> str:
+    """1230.00 → 1230, 1.80 → 1.8: the figure as the report prints it."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        return format(value, "f")
+    return str(value)
+
+
+@register.simple_tag
+def figure_value(figure) -> str:
+    value = number(figure.value)
+    if figure.precision == "range" and figure.value_max is not None:
+        return f"{value}–{number(figure.value_max)}"
+    return value
+
+
+@register.filter
+def jsonld(data) -> SafeString:
+    """A dict as a JSON-LD script body, safe inside <script>."""
+    return mark_safe(json.dumps(data, ensure_ascii=False, default=str).translate(_JSON_ESCAPES))
+
+
+@register.simple_tag(takes_context=True)
+def other_language(context) -> dict[str, str]:
+    """Where the language switch points: this page in the other language."""
+    request = context["request"]
+    target = "zh-hans" if _english() else "en"
+    return {
+        "url": translate_url(request.get_full_path(), target),
+        "label": "中文" if target == "zh-hans" else "English",
+        "lang": "zh-Hans" if target == "zh-hans" else "en",
+    }
+
+
+@register.simple_tag
+def cite_line(citation) -> str:
+    """A citation a staff member can paste into a report."""
+    report = citation.report
+    if _english():
+        title = report.title_en or report.title
+        return f"{title} ({report.file_name}), paragraph {citation.paragraph}: “{citation.excerpt}”"
+    return f"《{report.title}》（{report.file_name}），第{citation.paragraph}段：“{citation.excerpt}”"
+
+
+@register.filter
+def html_lang(language_code: str) -> str:
+    return "zh-Hans" if (language_code or "").startswith("zh") else language_code
+
+
+RECORD_KINDS_EN = {
+    "place": "place",
+    "organisation": "organisation",
+    "event": "event",
+    "programme": "programme",
+    "figure": "figure",
+    "tier": "craftsman tier",
+    "person": "person",
+    "tiercount": "tier count",
+    "eventrole": "role at an event",
+    "pilotbatch": "pilot batch",
+    "pilotcategory": "pilot category",
+    "pilotunit": "pilot unit",
+    "academytype": "academy type",
+    "academygroup": "academy group",
+    "academyfield": "academy field",
+    "academy": "craftsman academy",
+    "exhibition": "exhibition zone",
+    "exhibitionarea": "exhibition area",
+    "sector": "sector",
+    "exhibitkind": "kind of achievement",
+    "exhibit": "exhibit",
+}
+
+
+@register.filter
+def verbose_name(record) -> str:
+    """What kind of record this is, in the page's language."""
+    if _english():
+        return RECORD_KINDS_EN.get(record._meta.model_name, record._meta.model_name)
+    return str(record._meta.verbose_name)

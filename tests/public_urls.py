@@ -1,0 +1,29 @@
+"""The public URLs every guard test (status, one <h1>, browser checks) walks.
+
+Paths are hard-coded on purpose: they are a public contract. Detail pages
+use slugs from the real fixtures."""
+
+LIST_PATHS = [
+    "/",
+    "/exhibits/",
+    "/craftsmen/",
+    "/pilot-units/",
+    "/academies/",
+    "/events/",
+    "/sources/",
+    "/figures/",
+]
+
+DETAIL_PATHS = [
+    "/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/",
+    "/craftsmen/gao-fenglin/",
+    "/craftsmen/li-dongliang/",
+    "/academies/baotou-zhiye-jishu-xueyuan-gongjiang-xueyuan/",
+    "/events/di-san-jie-daguo-gongjiang-chuangxin-jiaoliu-dahui/",
+    "/organisations/neimenggu-zonggonghui/",
+    "/sources/jiangxin-zhu-beijiang/",
+    "/sources/helingeer-chuangxin-tuijin-xingdong/",
+]
+
+PUBLIC_PATHS = LIST_PATHS + DETAIL_PATHS
+ENGLISH_PATHS = ["/en" + path for path in PUBLIC_PATHS]
