@@ -33,7 +33,9 @@ def published_prefetch(lookup: str, model_path: str, *related: str, cited: bool 
     page never shows an unpublished record nor queries once per row."""
     from django.apps import apps
 
-    queryset = apps.get_model(model_path).objects.published().select_related(*related)
+    queryset = apps.get_model(model_path).objects.published()
+    if related:
+        queryset = queryset.select_related(*related)
     if cited:
         queryset = queryset.prefetch_related(citations_prefetch())
     return Prefetch(lookup, queryset=queryset)

@@ -38,8 +38,23 @@ FOCUS_JS = """(names) => {
   const label = (el.labels?.[0]?.innerText || el.getAttribute("aria-label") || el.innerText || el.value || "")
     .trim().replace(/\\s+/g, " ").slice(0, 30);
   const name = el.name ? ` name=${el.name}` : "";
-  return {kind, name: el.name || "", type: el.type || "", checked: !!el.checked, value: el.value ?? "",
-          description: `<${el.tagName.toLowerCase()}${name}> ${label}`};
+  return {kind, name: el.name || "", description: `<${el.tagName.toLowerCase()}${name}> ${label}`};
+}"""
+
+
+# The key that gives the focused filter its next value, and that value:
+# ArrowDown for a select or a checked radio, Space for an unchecked radio or
+# checkbox. Null when there is no next value.
+NEXT_VALUE_JS = """() => {
+  const el = document.activeElement;
+  if (el.tagName === "SELECT") {
+    const next = [...el.options].slice(el.selectedIndex + 1).find((option) => !option.disabled);
+    return next ? {key: "ArrowDown", value: next.value} : null;
+  }
+  if (!el.checked) return {key: "Space", value: el.value};
+  if (el.type === "checkbox") return null;
+  const group = [...document.querySelectorAll(`input[type=radio][name="${el.name}"]`)].filter((r) => !r.disabled);
+  return {key: "ArrowDown", value: group[(group.indexOf(el) + 1) % group.length].value};
 }"""
 
 
@@ -82,13 +97,16 @@ def tab_to(page: Page, wanted: str, names: list[str], limit: int = TAB_LIMIT) ->
     )
 
 
-def change_focused_control(page: Page, focus: dict) -> str:
-    """Change the focused filter as a keyboard user does; return its new value."""
-    if focus["type"] == "checkbox" or (focus["type"] == "radio" and not focus["checked"]):
-        page.keyboard.press("Space")
-    else:
-        page.keyboard.press("ArrowDown")
-    return page.evaluate("document.activeElement.value")
+def change_focused_control(page: Page) -> str | None:
+    """Give the focused filter its next value as a keyboard user does, and
+    return that value, or None when it has no next value. The value is worked
+    out before the key is pressed: a form that submits itself on change may
+    be gone right after."""
+    change = page.evaluate(NEXT_VALUE_JS)
+    if change is None:
+        return None
+    page.keyboard.press(change["key"])
+    return change["value"]
 
 
 def submit_by_keyboard(page: Page, names: list[str], url_before: str) -> None:
@@ -112,9 +130,9 @@ def filter_by_keyboard(page: Page, names: list[str], attempts: int = 8) -> Filte
     for _ in range(attempts):
         focus = tab_to(page, "filter", names)
         url_before = page.url
-        value = change_focused_control(page, focus)
-        if value == focus["value"] and focus["type"] != "checkbox":
-            break  # the last option: the filter has no other value to try
+        value = change_focused_control(page)
+        if value is None:
+            break
         submit_by_keyboard(page, names, url_before)
         count_after = result_count(page)
         steps.append(f"{focus['name']}={value}: {count_after} result(s)")

@@ -1,0 +1,41 @@
+import pytest
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
+
+CONFERENCE = "/events/di-san-jie-daguo-gongjiang-chuangxin-jiaoliu-dahui/"
+
+
+def test_the_conference_page_shows_date_place_hosts_theme_and_that_the_year_is_inferred(client):
+    html = client.get(CONFERENCE).content.decode()
+    for text in ["9月23日至26日", "重庆", "中华全国总工会", "匠心铸梦,向新而行", "年份为推断"]:
+        assert text in html
+
+
+def test_the_events_page_lists_the_ten_actions_one_by_one(client):
+    html = client.get("/events/").content.decode()
+    assert "防沙治沙和风电光伏一体化工程劳动竞赛大会战" in html
+    assert "助力新质生产力产业工人技能提升行动" in html
+
+
+def test_the_july_drive_shows_who_did_what(client):
+    html = client.get("/events/keji-tuwei-xinzhi-shengchanli-jizhong-tuijin-xingdong/").content.decode()
+    for text in ["张慧宇", "张大勇", "云玉美", "北方联合电力"]:
+        assert text in html
+
+
+def test_an_organisation_page_shows_what_it_did_and_its_exhibits(client):
+    html = client.get("/organisations/bayannaoer-gongdian-gongsi/").content.decode()
+    assert "预警通讯安全帽" in html
+    assert "F-12芳纶防割手套" in html
+    assert 'href="/organisations/neimenggu-dianli-jituan/"' in html
+
+
+def test_the_figures_page_keeps_approximate_figures_approximate(client):
+    html = client.get("/figures/").content.decode()
+    assert "40余项" in html
+    assert "（约数）" in html
+
+
+def test_the_sources_page_says_which_title_is_ours(client):
+    html = client.get("/sources/").content.decode()
+    assert "此标题为本站所拟" in html

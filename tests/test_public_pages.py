@@ -1,0 +1,153 @@
+"""Every public page, in both languages, on the real data."""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.public_urls import DETAIL_PATHS, ENGLISH_PATHS, PUBLIC_PATHS
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
+
+
+def named_urls_without_arguments(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from named_urls_without_arguments(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name and not entry.pattern.regex.groupindex:
+            yield prefix + entry.name
+
+
+PAGE_NAMES = sorted(
+    name
+    for name in named_urls_without_arguments()
+    if not name.startswith("admin:") and name not in {"healthz", "robots-txt", "django.contrib.sitemaps.views.sitemap"}
+)
+
+
+@pytest.mark.parametrize("name", PAGE_NAMES)
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_every_named_page_answers_200_with_exactly_one_h1(client, name, prefix):
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("en" if prefix else "zh-hans"):
+        url = reverse(name)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+@pytest.mark.parametrize("path", PUBLIC_PATHS + ENGLISH_PATHS)
+def test_every_public_url_answers_200_in_both_languages(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<h1") == 1
+    expected_lang = 'lang="en"' if path.startswith("/en/") else 'lang="zh-Hans"'
+    assert f"<html {expected_lang}>" in html
+    assert re.search(r'<meta name="description" content="[^"]+">', html), "every page needs a description"
+    assert '<meta property="og:title"' in html
+
+
+@pytest.mark.parametrize("path", [p.rsplit("/", 2)[0] + "/no-such-record/" for p in DETAIL_PATHS])
+def test_unknown_records_answer_404(client, path):
+    assert client.get(path).status_code == 404
+    assert client.get("/en" + path).status_code == 404
+
+
+def test_the_404_page_is_styled_and_in_the_portals_language(client):
+    response = client.get("/nothing-here/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+    assert client.get("/en/nothing-here/").content.decode().count("<h1") == 1
+
+
+@pytest.mark.parametrize("path", DETAIL_PATHS)
+def test_detail_pages_cite_their_sources_with_links_to_the_paragraph(client, path):
+    html = client.get(path).content.decode()
+    if path.startswith("/sources/"):
+        assert 'id="p' in html
+    else:
+        assert re.search(r'href="/sources/[a-z0-9-]+/#p\d+"', html)
+        assert "引用本条记录" in html
+
+
+@pytest.mark.parametrize(
+    ("path", "schema_type"),
+    [
+        ("/craftsmen/gao-fenglin/", '"@type": "Person"'),
+        ("/events/di-san-jie-daguo-gongjiang-chuangxin-jiaoliu-dahui/", '"@type": "Event"'),
+        ("/organisations/neimenggu-zonggonghui/", '"@type": "Organization"'),
+        ("/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/", '"@type": "CreativeWork"'),
+    ],
+)
+def test_detail_pages_describe_their_record_in_json_ld(client, path, schema_type):
+    html = client.get(path).content.decode()
+    assert '<script type="application/ld+json">' in html
+    assert schema_type in html
+
+
+def test_english_pages_show_the_english_name_with_the_chinese_beside_it(client):
+    html = client.get("/en/craftsmen/gao-fenglin/").content.decode()
+    assert "Gao Fenglin" in html
+    assert '<span lang="zh-Hans" class="alt-name">高凤林</span>' in html
+
+
+def test_the_language_switch_points_at_the_same_page(client):
+    assert 'href="/en/exhibits/"' in client.get("/exhibits/").content.decode()
+    assert 'href="/exhibits/"' in client.get("/en/exhibits/").content.decode()
+
+
+def test_the_sitemap_lists_every_public_page_in_both_languages(client):
+    xml = client.get("/sitemap.xml").content.decode()
+    for path in PUBLIC_PATHS:
+        assert f"http://testserver{path}</loc>" in xml, path
+        assert f"http://testserver/en{path}</loc>" in xml, path
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
+    text = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_the_home_page_shows_the_headline_figures_with_their_sources(client):
+    html = client.get("/").content.decode()
+    for number in ["195", "30", "43", "1230"]:
+        assert f'<span class="num">{number}</span>' in html
+    assert html.count('class="source-link"') >= 8
+
+
+def test_the_pilot_units_page_shows_the_batches_and_that_they_add_up(client):
+    html = client.get("/pilot-units/").content.decode()
+    assert "21 + 40 + 20 + 60 + 54 = 195" in html
+    assert "check-ok" in html
+    assert "全面试点点和项目试点单位" in html
+
+
+def test_the_academies_page_shows_the_types_the_fields_and_the_named_academies(client):
+    html = client.get("/academies/").content.decode()
+    assert "19 + 9 + 1 + 1 = 30" in html
+    for field in ["新能源", "现代乳业", "绿色算力", "绿电铝", "人工智能"]:
+        assert field in html
+    assert "包头职业技术学院" in html
+    assert "内蒙古绿色算力(人工智能)工匠学院" in html
+
+
+def test_the_craftsmen_page_draws_the_ladder_and_baotous_counts(client):
+    html = client.get("/craftsmen/").content.decode()
+    assert '<svg viewBox="0 0 320' in html
+    for tier in ["大国工匠", "北疆工匠", "企业工匠", "北疆工匠培育对象"]:
+        assert tier in html
+    for count in ["167 人", "24 位", "20 人"]:
+        assert count in html
+    assert "高凤林" in html
+
+
+def test_the_source_page_lists_the_records_citing_each_paragraph(client):
+    html = client.get("/sources/jiangxin-zhu-beijiang/").content.decode()
+    assert 'id="p12"' in html
+    assert "/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/" in html

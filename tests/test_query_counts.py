@@ -1,0 +1,251 @@
+"""Every page runs a constant number of queries, whatever the number of
+records: measured with 5 and with 200 rows of what the page lists, and
+pinned, so an N+1 or an extra query shows up here first."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+def home_page():
+    source = make.report()
+
+    def grow(n):
+        for _ in range(n):
+            make.figure(source)
+            make.exhibit(source, exhibition=make.exhibition(source))
+            make.person(source)
+
+    return "/", grow
+
+
+def exhibit_list_page():
+    source = make.report()
+    show = make.exhibition(source)
+    rung = make.tier(source)
+    region = make.area(source, exhibition=show)
+    org = make.organisation(source)
+
+    def grow(n):
+        for _ in range(n):
+            make.exhibit(
+                source,
+                exhibition=show,
+                area=region,
+                organisation=org,
+                kind=make.kind(source),
+                sectors=[make.sector(source), make.sector(source)],
+                makers=[make.person(source, tier=rung)],
+            )
+
+    return "/exhibits/?sort=name", grow
+
+
+def exhibit_detail_page():
+    source = make.report()
+    show = make.exhibition(source, event=make.event(source))
+    field = make.sector(source)
+    item = make.exhibit(source, exhibition=show, sectors=[field], organisation=make.organisation(source))
+
+    def grow(n):
+        for _ in range(n):
+            item.makers.add(make.person(source, tier=make.tier(source), organisation=make.organisation(source)))
+            item.sectors.add(make.sector(source))
+            make.cite(item, source)
+            make.exhibit(source, exhibition=show, sectors=[field], kind=make.kind(source))
+
+    return f"/exhibits/{item.slug}/", grow
+
+
+def craftsmen_page():
+    source = make.report()
+    city = make.place(source)
+    camp = make.event(source)
+
+    def grow(n):
+        for _ in range(n):
+            rung = make.tier(source, scope="national", rank=1)
+            make.person(source, tier=rung, organisation=make.organisation(source))
+            make.person(source)
+            make.tier_count(source, tier=rung, place=city)
+            make.tier_count(source, tier=rung, event=camp)
+
+    return "/craftsmen/", grow
+
+
+def person_page():
+    source = make.report()
+    someone = make.person(source, tier=make.tier(source), organisation=make.organisation(source))
+    show = make.exhibition(source)
+
+    def grow(n):
+        for _ in range(n):
+            make.exhibit(source, exhibition=show, makers=[someone], kind=make.kind(source))
+            make.event_role(source, event=make.event(source, parent=make.event(source)), person=someone)
+            make.cite(someone, source)
+
+    return f"/craftsmen/{someone.slug}/", grow
+
+
+def pilot_units_page():
+    source = make.report()
+    make.figure(source, slug="pilot-units-total", value=195)
+
+    def grow(n):
+        for _ in range(n):
+            batch = make.pilot_batch(source)
+            make.pilot_category(source, batch=batch)
+            make.pilot_category(source, batch=batch)
+
+    return "/pilot-units/", grow
+
+
+def academies_page():
+    source = make.report()
+    make.figure(source, slug="academies-total", value=30)
+
+    def grow(n):
+        for _ in range(n):
+            group = make.academy_group(source)
+            make.academy_field(source, group=group)
+            make.academy_type(source)
+            make.academy(source, groups=[group], academy_type=make.academy_type(source))
+
+    return "/academies/", grow
+
+
+def academy_page():
+    source = make.report()
+    school = make.academy(source, organisation=make.organisation(source), recognised_by=make.organisation(source))
+
+    def grow(n):
+        for _ in range(n):
+            school.groups.add(make.academy_group(source))
+            make.cite(school, source)
+
+    return f"/academies/{school.slug}/", grow
+
+
+def events_page():
+    source = make.report()
+
+    def grow(n):
+        for _ in range(n):
+            parent = make.event(source, place=make.place(source))
+            make.event(source, parent=parent)
+            make.programme(source).organisations.add(make.organisation(source))
+
+    return "/events/", grow
+
+
+def event_page():
+    source = make.report()
+    happening = make.event(source, place=make.place(source), parent=make.event(source))
+    show_rung = make.tier(source)
+
+    def grow(n):
+        for _ in range(n):
+            happening.hosts.add(make.organisation(source))
+            make.event(source, parent=happening)
+            make.event_role(source, event=happening, person=make.person(source), organisation=make.organisation(source))
+            make.figure(source, event=happening)
+            make.tier_count(source, tier=show_rung, event=happening)
+            make.exhibition(source, event=happening)
+            make.academy_group(source, event=happening)
+            make.cite(happening, source)
+
+    return f"/events/{happening.slug}/", grow
+
+
+def organisation_page():
+    source = make.report()
+    org = make.organisation(source, place=make.place(source), parent=make.organisation(source))
+    show = make.exhibition(source)
+
+    def grow(n):
+        for _ in range(n):
+            make.organisation(source, parent=org)
+            make.person(source, organisation=org, tier=make.tier(source))
+            make.event_role(source, event=make.event(source), organisation=org)
+            make.event(source).hosts.add(org)
+            make.exhibit(source, exhibition=show, organisation=org, kind=make.kind(source))
+            make.academy(source, organisation=org)
+            make.academy(source, recognised_by=org)
+            make.programme(source).organisations.add(org)
+            make.figure(source, organisation=org)
+
+    return f"/organisations/{org.slug}/", grow
+
+
+def figures_page():
+    source = make.report()
+
+    def grow(n):
+        for _ in range(n):
+            make.figure(source, event=make.event(source), organisation=make.organisation(source))
+
+    return "/figures/", grow
+
+
+def sources_page():
+    def grow(n):
+        for _ in range(n):
+            make.place(make.report())
+
+    return "/sources/", grow
+
+
+def source_page():
+    source = make.report()
+
+    def grow(n):
+        for _ in range(n):
+            make.person(source)
+            make.organisation(source)
+            make.figure(source)
+
+    return f"/sources/{source.slug}/", grow
+
+
+PAGES = {
+    "home": (home_page, 8),
+    "exhibit list": (exhibit_list_page, 9),
+    "exhibit detail": (exhibit_detail_page, 5),
+    "craftsmen": (craftsmen_page, 6),
+    "person": (person_page, 4),
+    "pilot units": (pilot_units_page, 6),
+    "academies": (academies_page, 10),
+    "academy": (academy_page, 3),
+    "events": (events_page, 5),
+    "event": (event_page, 11),
+    "organisation": (organisation_page, 13),
+    "figures": (figures_page, 2),
+    "sources": (sources_page, 1),
+    "source": (source_page, 5),
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_each_page_runs_the_same_pinned_number_of_queries_at_5_and_at_200_rows(client, name, language):
+    build, expected = PAGES[name]
+    url, grow = build()
+    url = language + url
+
+    grow(5)
+    with_five = queries_for(client, url)
+    grow(195)
+    with_two_hundred = queries_for(client, url)
+
+    assert (with_five, with_two_hundred) == (expected, expected)
