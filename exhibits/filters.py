@@ -3,12 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from craftsmen.models import Tier
 from exhibits.models import Exhibit, ExhibitionArea, ExhibitKind, Sector
+from portal import search
 from portal.models import Organisation
+from portal.text import MAX_QUERY_LENGTH
 
 
 class ExhibitFilter(django_filters.FilterSet):
     """The exhibit list's filters. Values are slugs, so a filtered list's URL
     reads well and can be shared."""
+
+    q = django_filters.CharFilter(label=_("关键词"), method="filter_search", max_length=MAX_QUERY_LENGTH)
 
     sector = django_filters.ModelChoiceFilter(
         label=_("领域"),
@@ -46,4 +50,10 @@ class ExhibitFilter(django_filters.FilterSet):
 
     class Meta:
         model = Exhibit
-        fields = ["sector", "kind", "area", "organisation", "tier"]
+        fields = ["q", "sector", "kind", "area", "organisation", "tier"]
+
+    def filter_search(self, queryset, name, value):
+        parsed = search.parse(value)
+        if parsed.is_empty:
+            return queryset
+        return queryset.filter(pk__in=search.matching_ids(parsed, Exhibit))

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.admin import GenericTabularInline
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
-from portal.models import Citation, Event, Figure, FixtureLoad, Organisation, Place, Programme, Report
+from portal.models import Citation, Event, Figure, FixtureLoad, Organisation, Place, Programme, Report, Synonym
 from portal.reports import paragraphs_of
 
 admin.site.site_header = "北疆工匠 · 数据管理"
@@ -147,3 +147,9 @@ class FixtureLoadAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    list_display = ["term", "expansion", "note"]
+    search_fields = ["term", "expansion"]

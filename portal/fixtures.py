@@ -25,6 +25,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
+from portal import search
 from portal.models import Citation, FixtureLoad, Report
 from portal.reports import paragraphs_of
 
@@ -60,6 +61,7 @@ class LoadResult:
     unchanged: int = 0
     citations_written: int = 0
     skipped: bool = False
+    documents: int = 0
     digest: str = ""
     errors: list[str] = field(default_factory=list)
 
@@ -284,10 +286,11 @@ def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> L
     if if_changed and latest is not None and latest.digest == digest:
         return LoadResult(skipped=True, digest=digest)
     records = read_records(paths)
-    with transaction.atomic():
+    with transaction.atomic(), search.sync_suspended():
         result = _Loader().load(records)
         if result.errors:
             raise FixtureError("\n".join(result.errors))
         FixtureLoad.objects.create(digest=digest, records=result.total)
+        result.documents = search.rebuild()
     result.digest = digest
     return result

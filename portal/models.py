@@ -411,3 +411,52 @@ class FixtureLoad(models.Model):
 
     def __str__(self) -> str:
         return f"{self.loaded_at:%Y-%m-%d %H:%M} ({self.records})"
+
+
+class SearchDocument(models.Model):
+    """One public record as the search index sees it: analyzer tokens for
+    its name (head), the pinyin of names, and the rest of its text (body),
+    with what a result needs to show. Rebuilt from the records; never
+    edited by hand. The full-text index over it (an FTS5 table on SQLite, a
+    weighted tsvector on PostgreSQL) is created by portal.search."""
+
+    kind = models.CharField("类型", max_length=20, db_index=True)
+    kind_order = models.PositiveSmallIntegerField("类型排序")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="记录类型")
+    object_id = models.PositiveBigIntegerField("记录编号")
+    path = models.CharField("网址", max_length=300)
+    title = models.CharField("标题", max_length=250)
+    title_en = models.CharField("英文标题", max_length=250, blank=True)
+    text = models.TextField("正文", blank=True)
+    text_en = models.TextField("英文正文", blank=True)
+    head = models.TextField("标题词元")
+    pinyin = models.TextField("拼音词元", blank=True)
+    body = models.TextField("正文词元", blank=True)
+
+    class Meta:
+        verbose_name = "搜索文档"
+        verbose_name_plural = "搜索文档"
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id"], name="searchdocument_one_per_record")
+        ]
+        indexes = [models.Index(fields=["kind_order", "title", "id"], name="searchdoc_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.title}"
+
+
+class Synonym(models.Model):
+    """An abbreviation or alias a reader may type, and what it stands for
+    (全总 → 中华全国总工会). Applied to queries, not to the index."""
+
+    term = models.CharField("输入词", max_length=50, unique=True)
+    expansion = models.CharField("扩展为", max_length=200)
+    note = models.CharField("说明", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "同义词"
+        verbose_name_plural = "同义词"
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"

@@ -3,8 +3,9 @@ organisations and sources."""
 
 from itertools import groupby
 
+from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,8 +13,10 @@ from django.views.decorators.http import require_GET
 
 from craftsmen.models import Academy, Person
 from exhibits.models import Exhibit
+from portal import search
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report
 from portal.seo import jsonld_for
+from portal.text import MAX_QUERY_LENGTH
 
 
 @require_GET
@@ -128,3 +131,55 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "meta_description": report.description_en if request.LANGUAGE_CODE == "en" else report.description,
     }
     return render(request, "portal/source_detail.html", context)
+
+
+SEARCH_PAGE_SIZE = 20
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    if "\x00" in query:
+        return HttpResponseBadRequest("The query contains a NUL character.", content_type="text/plain; charset=utf-8")
+    query = query[:MAX_QUERY_LENGTH]
+    parsed = search.parse(query)
+    counts = search.counts_by_kind(parsed)
+    kind = request.GET.get("type", "")
+    results = search.matching(parsed)
+    if kind in search.KIND_BY_KEY:
+        results = results.filter(kind=kind)
+    else:
+        kind = ""
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+    english = request.LANGUAGE_CODE == "en"
+    needles = parsed.needles
+    hits = [
+        {
+            "url": ("/en" if english else "") + document.path,
+            "title": search.highlight(document.title, needles),
+            "title_en": search.highlight(document.title_en, needles) if english and document.title_en else "",
+            "kind": search.KIND_BY_KEY[document.kind].label,
+            "snippet": search.snippet((document.text_en if english and document.text_en else document.text), needles),
+        }
+        for document in page
+    ]
+    facets = [
+        {"key": k.key, "label": k.label, "count": counts.get(k.key, 0), "active": k.key == kind}
+        for k in search.KINDS
+        if counts.get(k.key)
+    ]
+    context = {
+        "query": query,
+        "parsed": parsed,
+        "page": page,
+        "hits": hits,
+        "facets": facets,
+        "total": sum(counts.values()),
+        "kind": kind,
+        "breadcrumbs": [(_("搜索"), None)],
+        "meta_description": _(
+            "在全部记录中搜索：展品、人物、梯队、试点单位、工匠学院、活动、组织机构与数字。支持拼音与英文。"
+        ),
+    }
+    template = "portal/search.html#results" if request.GET.get("fragment") == "results" else "portal/search.html"
+    return render(request, template, context)

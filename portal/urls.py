@@ -17,6 +17,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("figures/", pages.figures, name="figures"),
+    path("search/", pages.search_page, name="search"),
     path("exhibits/", include("exhibits.urls")),
     path("craftsmen/", include("craftsmen.urls")),
     path("pilot-units/", include("craftsmen.pilot_urls")),

@@ -27,6 +27,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded {result.total} records: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged; {result.citations_written} citations written."
+                f"{result.unchanged} unchanged; {result.citations_written} citations written; "
+                f"{result.documents} search documents rebuilt."
             )
         )

@@ -1,0 +1,59 @@
+"""Keep search documents in step with the records, inside the same
+transaction as the edit. Fixture loads (raw saves, or a load that has
+suspended syncing) rebuild the index once at the end instead."""
+
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
+from django.dispatch import receiver
+
+from portal import search
+from portal.models import PublicRecord
+
+
+def _wanted(sender, raw: bool = False) -> bool:
+    return issubclass(sender, PublicRecord) and not raw and not search.sync_is_suspended()
+
+
+@receiver(post_save)
+def record_saved(sender, instance, raw=False, **kwargs):
+    if not _wanted(sender, raw):
+        return
+    search.index_record(instance)
+    for dependent in search.dependents(instance):
+        search.index_record(dependent)
+
+
+@receiver(pre_delete)
+def record_about_to_be_deleted(sender, instance, **kwargs):
+    if _wanted(sender):
+        instance._search_dependents = search.dependents(instance)
+
+
+@receiver(post_delete)
+def record_deleted(sender, instance, **kwargs):
+    if not _wanted(sender):
+        return
+    search.remove_record(sender, instance.pk)
+    for dependent in getattr(instance, "_search_dependents", []):
+        if dependent.pk is not None and type(dependent)._default_manager.filter(pk=dependent.pk).exists():
+            search.index_record(dependent)
+
+
+@receiver(m2m_changed)
+def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
+    if action not in {"post_add", "post_remove", "post_clear"} or search.sync_is_suspended():
+        return
+    if not reverse and isinstance(instance, PublicRecord):
+        search.index_record(instance)
+    elif reverse and issubclass(model, PublicRecord):
+        # e.g. person.exhibits.add(...): the changed records are the others.
+        for record in model._default_manager.filter(pk__in=pk_set or []):
+            search.index_record(record)
+
+
+@receiver(post_migrate)
+def search_schema_after_migrate(sender, using="default", **kwargs):
+    if sender.name != "portal":
+        return
+    from django.db import connections
+
+    search.ensure_search_schema(connections[using])
