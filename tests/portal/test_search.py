@@ -1,0 +1,194 @@
+"""Search on the real fixtures. The same expectations run on SQLite and on
+PostgreSQL (CI runs the suite on both), so pinned orders prove both
+databases give the same order."""
+
+import pytest
+from django.db import connection
+
+from portal import search
+from portal.text import highlight_spans, index_tokens, pinyin_tokens, query_terms
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
+
+
+def titles(query: str, kind: str | None = None) -> list[str]:
+    results = search.matching(search.parse(query))
+    if kind:
+        results = results.filter(kind=kind)
+    return [d.title for d in results]
+
+
+RARE_EARTH_EXHIBITS = [
+    "万吨级轻稀土碳酸盐连续化生产工艺模型",
+    "稀土永磁电机",
+    "稀土隔热涂料",
+    "稀土文创产品",
+    "稀土农肥助剂",
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("稀土", RARE_EARTH_EXHIBITS),
+        ("锁止", ["机械式自锁防脱落牵引锁止装置"]),
+        ("牵引锁止", ["机械式自锁防脱落牵引锁止装置"]),
+        ("李冬凉", ["机械式自锁防脱落牵引锁止装置"]),
+        ("巴彦淖尔", ["预警通讯安全帽", "F-12芳纶防割手套"]),
+        ("rare earth", RARE_EARTH_EXHIBITS),
+        ("稀土產品", []),
+        ("稀土 電機", ["稀土永磁电机"]),
+        ("ｆ－１２", ["F-12芳纶防割手套"]),
+        ("F-12", ["F-12芳纶防割手套"]),
+    ],
+)
+def test_exhibit_queries_find_exactly_the_expected_exhibits(query, expected):
+    assert sorted(titles(query, "exhibit")) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "name"),
+    [
+        ("凤林", "高凤林"),
+        ("高凤林", "高凤林"),
+        ("gaofenglin", "高凤林"),
+        ("gao fenglin", "高凤林"),
+        ("gao feng lin", "高凤林"),
+        ("gfl", "高凤林"),
+        ("Gao Fenglin", "高凤林"),
+        ("lidongliang", "李冬凉"),
+        ("ldl", "李冬凉"),
+        ("Baotou", "包头工匠"),
+        ("工匠学院", "包头职业技术学院"),
+        ("全总", "中华全国总工会"),
+        ("产改", "产业工人队伍建设改革"),
+        ("區總", "内蒙古自治区总工会"),
+        ("neimenggu zonggonghui", "内蒙古自治区总工会"),
+    ],
+)
+def test_names_are_found_by_chinese_substrings_pinyin_initials_english_and_aliases(query, name):
+    assert name in titles(query)
+
+
+def test_a_name_match_ranks_before_a_mention_and_the_order_is_pinned():
+    # The same list on SQLite and on PostgreSQL.
+    assert titles("巴彦淖尔")[:5] == [
+        "内蒙古电力集团有限责任公司巴彦淖尔供电公司",
+        "预警通讯安全帽",
+        "F-12芳纶防割手套",
+        "王强",
+        "内蒙古电力集团有限责任公司",
+    ]
+    assert titles("李冬凉") == ["李冬凉", "机械式自锁防脱落牵引锁止装置"]
+
+
+def test_an_english_word_prefix_finds_the_record_named_with_it_first():
+    assert titles("weld", "exhibit")[0] == "钢轨焊缝双频正火设备和正火工艺"
+    assert titles("weld", "exhibit") == titles("welds", "exhibit")[:1] + titles("weld", "exhibit")[1:]
+
+
+def test_several_words_must_all_match():
+    assert titles("稀土 电机", "exhibit") == ["稀土永磁电机"]
+    assert titles("稀土 锁止") == []
+
+
+def test_a_single_character_finds_every_record_containing_it():
+    found = set(titles("磁"))
+    assert "稀土永磁电机" in found
+
+
+def test_a_two_character_query_finds_every_record_whose_text_contains_it():
+    from portal.models import SearchDocument
+    from portal.text import normalize
+
+    for query in ["稀土", "工匠", "试点", "学院", "创新"]:
+        expected = {
+            d.pk
+            for d in SearchDocument.objects.all()
+            if query in normalize(" ".join([d.title, d.title_en, d.text, d.text_en]))
+        }
+        found = set(search.filtered(search.parse(query)).values_list("pk", flat=True))
+        assert expected <= found, query
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"', "*", ":", "(", ")", "-", "AND", "OR", "NEAR", '" * : ( ) - AND OR NEAR', "稀土 OR", "NEAR(稀土 电机)"],
+)
+def test_search_syntax_characters_are_plain_text_and_never_errors(query):
+    list(search.matching(search.parse(query))[:20])
+    search.counts_by_kind(search.parse(query))
+
+
+def test_counts_per_kind_add_up_to_the_matches():
+    parsed = search.parse("工匠")
+    counts = search.counts_by_kind(parsed)
+    assert sum(counts.values()) == search.matching(parsed).count()
+    assert set(counts) <= set(search.KIND_BY_KEY)
+
+
+def test_the_full_text_index_exists_on_this_database():
+    """SQLite: the FTS5 table and the triggers that keep it (a table rebuild
+    drops triggers, so they are re-created after every migrate).
+    PostgreSQL: the GIN index over the generated tsvector column."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
+            names = {row[0] for row in cursor.fetchall()}
+            assert {search.FTS_TABLE, *search.SQLITE_TRIGGERS} <= names
+        else:
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_vector'")
+            assert "gin" in cursor.fetchone()[0]
+
+
+def test_ensure_search_schema_restores_a_dropped_sqlite_trigger_or_pg_index():
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER portal_searchdocument_ai")
+        else:
+            cursor.execute("DROP INDEX portal_searchdocument_vector")
+    assert search.ensure_search_schema() is True
+    assert search.ensure_search_schema() is False
+    assert "高凤林" in titles("gfl")
+
+
+class TestAnalyzer:
+    def test_chinese_becomes_overlapping_bigrams_and_the_last_character(self):
+        assert index_tokens("稀土永磁") == "稀土 土永 永磁 磁"
+
+    def test_latin_is_lowercased_and_full_width_is_folded(self):
+        assert index_tokens("ＦＯＯ Bar-12") == "foo bar 12"
+
+    def test_traditional_characters_are_simplified(self):
+        assert index_tokens("稀土產業") == "稀土 土产 产业 业"
+
+    def test_a_query_of_n_characters_is_the_phrase_of_its_bigrams(self):
+        (term,) = query_terms("锁止装置")
+        assert term.tokens == ("锁止", "止装", "装置") and not term.prefix
+
+    def test_pinyin_covers_spans_and_initials(self):
+        tokens = pinyin_tokens("高凤林", is_person=True).split()
+        assert {"gao", "fenglin", "gaofenglin", "gfl", "gf"} <= set(tokens)
+
+    @pytest.mark.parametrize(
+        ("name", "reading"),
+        [
+            ("单雄", "shanxiong"),
+            ("曾国", "zengguo"),
+            ("解缙", "xiejin"),
+            ("仇英", "qiuying"),
+            ("朴树", "piaoshu"),
+            ("查良", "zhaliang"),
+            ("盖叫", "gejiao"),
+            ("区寄", "ouji"),
+        ],
+    )
+    def test_surnames_pypinyin_misreads_are_read_as_surnames(self, name, reading):
+        assert reading in pinyin_tokens(name, is_person=True).split()
+
+    def test_highlighting_maps_back_to_the_original_characters(self):
+        text = "稀土產業ＦＯＯ"
+        assert [text[a:b] for a, b in highlight_spans(text, ["产业", "foo"])] == ["產業ＦＯＯ"]
+
+    def test_highlight_escapes_html(self):
+        assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"

@@ -1,0 +1,76 @@
+"""The index follows edits in the same transaction: admin saves, deletes,
+renames, and relation changes."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from portal import search
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query: str) -> list[str]:
+    return [d.title for d in search.matching(search.parse(query))]
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(get_user_model().objects.create_superuser("editor", "e@example.org", "a-long-passphrase-1"))
+    return client
+
+
+def test_a_record_saved_in_the_admin_is_findable_at_once(staff_client):
+    source = make.report()
+    org = make.organisation(source, name="乌兰察布市总工会")
+    response = staff_client.post(
+        f"/admin/portal/organisation/{org.pk}/change/",
+        {
+            "slug": org.slug,
+            "name": "锡林郭勒盟总工会",
+            "name_en": "Xilingol League Federation of Trade Unions",
+            "kind": "union",
+            "order": 0,
+            "is_published": "on",
+            "portal-citation-content_type-object_id-TOTAL_FORMS": "0",
+            "portal-citation-content_type-object_id-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert found("锡林郭勒") == ["锡林郭勒盟总工会"]
+    assert found("xilinguole") == ["锡林郭勒盟总工会"]
+    assert found("乌兰察布") == []
+
+
+def test_a_rename_changes_what_finds_it_and_deleting_removes_it():
+    source = make.report()
+    person = make.person(source, name="哈斯巴根")
+    assert found("巴根") == ["哈斯巴根"]
+
+    person.name = "其木格"
+    person.save()
+    assert found("巴根") == []
+    assert found("木格") == ["其木格"]
+
+    person.delete()
+    assert found("木格") == []
+
+
+def test_an_exhibit_is_found_by_its_makers_name_and_follows_a_renamed_maker():
+    source = make.report()
+    maker = make.person(source, name="敖登")
+    make.exhibit(source, name="风电叶片检测装置", exhibition=make.exhibition(source), makers=[maker])
+    assert "风电叶片检测装置" in found("敖登")
+
+    maker.name = "乌日娜"
+    maker.save()
+    assert "风电叶片检测装置" in found("乌日娜")
+    assert "风电叶片检测装置" not in found("敖登")
+
+
+def test_unpublishing_a_record_removes_it_from_search():
+    source = make.report()
+    event = make.event(source, name="乌海职工技能大赛")
+    event.is_published = False
+    event.save()
+    assert found("乌海") == []
