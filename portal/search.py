@@ -323,15 +323,16 @@ def _sqlite_schema() -> list[str]:
     ]
 
 
-def _postgresql_schema() -> list[str]:
-    return [
-        "ALTER TABLE portal_searchdocument ADD COLUMN IF NOT EXISTS search_vector tsvector "
-        "GENERATED ALWAYS AS ("
-        "setweight(to_tsvector('simple'::regconfig, head || ' ' || pinyin), 'A') || "
-        f"setweight(ts_delete(to_tsvector('simple'::regconfig, '{SENTINEL} ' || body), '{SENTINEL}'), 'B')"
-        ") STORED",
-        "CREATE INDEX IF NOT EXISTS portal_searchdocument_vector ON portal_searchdocument USING gin (search_vector)",
-    ]
+POSTGRESQL_COLUMN = (
+    "ALTER TABLE portal_searchdocument ADD COLUMN search_vector tsvector "
+    "GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple'::regconfig, head || ' ' || pinyin), 'A') || "
+    f"setweight(ts_delete(to_tsvector('simple'::regconfig, '{SENTINEL} ' || body), '{SENTINEL}'), 'B')"
+    ") STORED"
+)
+POSTGRESQL_INDEX = (
+    "CREATE INDEX IF NOT EXISTS portal_searchdocument_vector ON portal_searchdocument USING gin (search_vector)"
+)
 
 
 SQLITE_TRIGGERS = ["portal_searchdocument_ai", "portal_searchdocument_ad", "portal_searchdocument_au"]
@@ -358,13 +359,20 @@ def ensure_search_schema(using=None) -> bool:
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM pg_indexes WHERE tablename = 'portal_searchdocument' "
-                "AND indexname = 'portal_searchdocument_vector'"
+                "SELECT 1 FROM information_schema.columns "
+                "WHERE table_name = 'portal_searchdocument' AND column_name = 'search_vector'"
             )
-            if cursor.fetchone():
+            has_column = cursor.fetchone() is not None
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'portal_searchdocument_vector'")
+            has_index = cursor.fetchone() is not None
+            if has_column and has_index:
                 return False
-            for statement in _postgresql_schema():
-                cursor.execute(statement)
+            # DDL on the table cannot run while deferred constraint checks
+            # of this transaction are pending; run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            if not has_column:
+                cursor.execute(POSTGRESQL_COLUMN)
+            cursor.execute(POSTGRESQL_INDEX)
         return True
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {conn.vendor}")
 
