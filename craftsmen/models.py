@@ -4,6 +4,7 @@ the craftsman academies."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Prefetch
 from django.urls import reverse
 
@@ -60,10 +61,10 @@ class Tier(PublicRecord):
     and Baotou's own city tiers)."""
 
     class Scope(models.TextChoices):
-        NATIONAL = "national", "全国"
-        REGIONAL = "regional", "自治区"
-        ENTERPRISE = "enterprise", "企业"
-        CITY = "city", "盟市"
+        NATIONAL = "national", _("全国")
+        REGIONAL = "regional", _("自治区")
+        ENTERPRISE = "enterprise", _("企业")
+        CITY = "city", _("盟市")
 
     scope = models.CharField("层级", max_length=20, choices=Scope.choices)
     rank = models.PositiveSmallIntegerField("梯队次序", help_text="1 为最高。")
@@ -90,9 +91,9 @@ class Person(PublicRecord):
     """Anyone the reports name: craftsmen (with a tier) and everyone else."""
 
     class TierBasis(models.TextChoices):
-        NONE = "", "无（非工匠）"
-        STATED = "stated", "报告直接称其为该梯队"
-        GROUP_LABEL = "group_label", "仅在群体称谓下被点名"
+        NONE = "", _("无（非工匠）")
+        STATED = "stated", _("报告直接称其为该梯队")
+        GROUP_LABEL = "group_label", _("仅在群体称谓下被点名")
 
     title = models.CharField("职务、称号（原文）", max_length=200, blank=True)
     organisation = models.ForeignKey(

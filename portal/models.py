@@ -6,6 +6,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -227,11 +228,11 @@ class PublicRecord(models.Model):
 
 class Place(PublicRecord):
     class Kind(models.TextChoices):
-        PROVINCE = "province", "省级行政区"
-        CITY = "city", "市"
-        LEAGUE = "league", "盟"
-        DISTRICT = "district", "新区、区"
-        REGION = "region", "地区"
+        PROVINCE = "province", _("省级行政区")
+        CITY = "city", _("市")
+        LEAGUE = "league", _("盟")
+        DISTRICT = "district", _("新区、区")
+        REGION = "region", _("地区")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
@@ -245,12 +246,12 @@ class Place(PublicRecord):
 
 class Organisation(PublicRecord):
     class Kind(models.TextChoices):
-        UNION = "union", "工会组织"
-        PARTY_GOVERNMENT = "party_government", "党政机关、人大"
-        ENTERPRISE = "enterprise", "企业及其部门"
-        EDUCATION = "education", "院校、工匠学院"
-        MEDIA = "media", "媒体"
-        FACILITY = "facility", "场馆、中心"
+        UNION = "union", _("工会组织")
+        PARTY_GOVERNMENT = "party_government", _("党政机关、人大")
+        ENTERPRISE = "enterprise", _("企业及其部门")
+        EDUCATION = "education", _("院校、工匠学院")
+        MEDIA = "media", _("媒体")
+        FACILITY = "facility", _("场馆、中心")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     short_names = models.CharField(
@@ -278,12 +279,12 @@ class Event(PublicRecord):
     series of actions; sub-events point at the event they were part of."""
 
     class Kind(models.TextChoices):
-        CONFERENCE = "conference", "大会"
-        TRAINING = "training", "训练营、培训"
-        MEETING = "meeting", "座谈会、推进会"
-        ACTIVITY = "activity", "现场活动"
-        SERIES = "series", "系列行动"
-        ACTION = "action", "行动、竞赛"
+        CONFERENCE = "conference", _("大会")
+        TRAINING = "training", _("训练营、培训")
+        MEETING = "meeting", _("座谈会、推进会")
+        ACTIVITY = "activity", _("现场活动")
+        SERIES = "series", _("系列行动")
+        ACTION = "action", _("行动、竞赛")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     parent = models.ForeignKey(
@@ -322,10 +323,10 @@ class Programme(PublicRecord):
     name (产改, 科技突围工程, 劳模工匠助企行…)."""
 
     class Kind(models.TextChoices):
-        REFORM = "reform", "改革"
-        INITIATIVE = "initiative", "工程、行动"
-        POLICY = "policy", "文件、措施"
-        SYSTEM = "system", "体系、格局"
+        REFORM = "reform", _("改革")
+        INITIATIVE = "initiative", _("工程、行动")
+        POLICY = "policy", _("文件、措施")
+        SYSTEM = "system", _("体系、格局")
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     organisations = models.ManyToManyField(
@@ -347,19 +348,19 @@ class Figure(PublicRecord):
     phrase exactly as printed."""
 
     class Topic(models.TextChoices):
-        EXHIBITION = "exhibition", "展区与成果"
-        CRAFTSMEN = "craftsmen", "工匠队伍"
-        PILOT_UNITS = "pilot_units", "产改试点单位"
-        ACADEMIES = "academies", "工匠学院"
-        TRAINING = "training", "培训"
-        INVESTMENT = "investment", "投入"
-        EVENTS = "events", "活动"
+        EXHIBITION = "exhibition", _("展区与成果")
+        CRAFTSMEN = "craftsmen", _("工匠队伍")
+        PILOT_UNITS = "pilot_units", _("产改试点单位")
+        ACADEMIES = "academies", _("工匠学院")
+        TRAINING = "training", _("培训")
+        INVESTMENT = "investment", _("投入")
+        EVENTS = "events", _("活动")
 
     class Precision(models.TextChoices):
-        EXACT = "exact", "确数"
-        MORE_THAN = "more_than", "约数（余、超）"
-        RANGE = "range", "区间"
-        VAGUE = "vague", "概数（数千等）"
+        EXACT = "exact", _("确数")
+        MORE_THAN = "more_than", _("约数（余、超）")
+        RANGE = "range", _("区间")
+        VAGUE = "vague", _("概数（数千等）")
 
     topic = models.CharField("主题", max_length=20, choices=Topic.choices)
     value = models.DecimalField("数值", max_digits=14, decimal_places=2, null=True, blank=True)

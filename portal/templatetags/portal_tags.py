@@ -123,3 +123,19 @@ def verbose_name(record) -> str:
     if _english():
         return RECORD_KINDS_EN.get(record._meta.model_name, record._meta.model_name)
     return str(record._meta.verbose_name)
+
+
+_PUNCTUATION = {
+    "colon": ("：", ": "),
+    "comma": ("、", ", "),
+    "lparen": ("（", " ("),
+    "rparen": ("）", ")"),
+}
+
+
+@register.simple_tag
+def punct(name: str) -> str:
+    """Punctuation between template pieces, full-width on Chinese pages and
+    ASCII with spacing on English ones."""
+    chinese, english = _PUNCTUATION[name]
+    return english if _english() else chinese
