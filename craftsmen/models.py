@@ -4,9 +4,9 @@ the craftsman academies."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Event, Organisation, Place, PublicQuerySet, PublicRecord, citations_prefetch
 
