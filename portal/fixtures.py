@@ -26,6 +26,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 
 from portal import search
+from portal.caching import bump_content_version
 from portal.models import Citation, FixtureLoad, Report
 from portal.reports import paragraphs_of
 
@@ -292,5 +293,6 @@ def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> L
             raise FixtureError("\n".join(result.errors))
         FixtureLoad.objects.create(digest=digest, records=result.total)
         result.documents = search.rebuild()
+        bump_content_version()
     result.digest = digest
     return result

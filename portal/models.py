@@ -461,3 +461,19 @@ class Synonym(models.Model):
 
     def __str__(self) -> str:
         return f"{self.term} → {self.expansion}"
+
+
+class ContentVersion(models.Model):
+    """One row whose number changes with every write to public content, in
+    the same transaction as the write. Page caches and ETags are keyed by
+    it, so once a write commits no process serves the page from before it."""
+
+    value = models.PositiveBigIntegerField("版本", default=1)
+    changed_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "内容版本"
+        verbose_name_plural = "内容版本"
+
+    def __str__(self) -> str:
+        return f"{self.value} ({self.changed_at:%Y-%m-%d %H:%M:%S})"

@@ -6,7 +6,24 @@ from django.db.models.signals import m2m_changed, post_delete, post_migrate, pos
 from django.dispatch import receiver
 
 from portal import search
-from portal.models import PublicRecord
+from portal.caching import bump_content_version
+from portal.models import Citation, PublicRecord, Report, Synonym
+
+# Writes to these change what public pages (or search results) show.
+VERSIONED = (PublicRecord, Citation, Report, Synonym)
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def content_changed(sender, **kwargs):
+    if issubclass(sender, VERSIONED):
+        bump_content_version()
+
+
+@receiver(m2m_changed)
+def content_relation_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_") and isinstance(instance, VERSIONED):
+        bump_content_version()
 
 
 def _wanted(sender, raw: bool = False) -> bool:

@@ -1,9 +1,20 @@
 """Test-only settings overrides live here and nowhere else."""
 
 import pytest
+from django.core.cache import caches
 from django.db import transaction
 
 from portal.fixtures import load_fixtures
+
+
+def pytest_configure(config):
+    # A second alias on the same test database stands in for a read replica
+    # (tests/portal/test_routers.py); nothing routes to it unless a test
+    # installs the replica router.
+    from django.conf import settings
+
+    if "replica" not in settings.DATABASES:
+        settings.DATABASES["replica"] = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +25,9 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The page cache is keyed by the content version, which a rolled-back
+    # test database can repeat: every test starts with an empty cache.
+    caches["default"].clear()
 
 
 @pytest.fixture(scope="module")

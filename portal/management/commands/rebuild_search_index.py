@@ -2,8 +2,10 @@ import sys
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from portal import search
+from portal.caching import bump_content_version
 from portal.models import SearchDocument
 
 
@@ -25,7 +27,9 @@ class Command(BaseCommand):
                 self.stdout.write(line, ending="")
                 self.stdout.flush()
 
-        count = search.rebuild(progress=progress)
+        with transaction.atomic():
+            count = search.rebuild(progress=progress)
+            bump_content_version()
         if show:
             self.stdout.write("")
         elapsed = time.perf_counter() - started

@@ -1,0 +1,99 @@
+"""Whole-page caching: hits, exact invalidation on write, conditional GET,
+no per-request state on public pages, and a cache outage that changes
+nothing but speed."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exhibit():
+    source = make.report()
+    return make.exhibit(source, name="风能叶片检测仪", exhibition=make.exhibition(source))
+
+
+def test_a_second_request_is_served_from_the_cache_with_one_query(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response["X-Page-Cache"] == "hit"
+    assert len(queries) == 1  # the content version
+
+
+def test_a_write_invalidates_every_cached_page_at_once(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    client.get(url)
+    client.get("/exhibits/")
+    exhibit.name = "风能叶片检测仪（改进型）"
+    exhibit.save()
+
+    detail = client.get(url)
+    listing = client.get("/exhibits/")
+    assert detail["X-Page-Cache"] == "miss"
+    assert "（改进型）" in detail.content.decode()
+    assert "（改进型）" in listing.content.decode()
+
+
+def test_a_citation_change_invalidates_too(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    client.get(url)
+    make.cite(exhibit, excerpt="新的摘录")
+    assert "新的摘录" in client.get(url).content.decode()
+
+
+def test_languages_are_cached_apart(client, exhibit):
+    client.get(f"/exhibits/{exhibit.slug}/")
+    assert client.get(f"/en/exhibits/{exhibit.slug}/")["X-Page-Cache"] == "miss"
+
+
+def test_a_repeat_visit_gets_304_not_modified(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    first = client.get(url)
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    repeat = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert repeat.status_code == 304
+    exhibit.save()
+    assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_public_pages_are_publicly_cacheable_and_set_no_cookie(client, exhibit):
+    for url in ["/", "/exhibits/", f"/exhibits/{exhibit.slug}/", "/search/?q=风能", "/en/craftsmen/"]:
+        response = client.get(url)
+        assert response.cookies == {}, url
+        assert "public" in response["Cache-Control"]
+        assert "stale-while-revalidate" in response["Cache-Control"]
+        assert "Accept-Encoding" in response["Vary"]
+
+
+def test_html_is_compressed_for_clients_that_accept_it(client, exhibit):
+    response = client.get("/exhibits/", HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+
+
+def test_the_admin_is_never_cached_nor_compressed(admin_client):
+    response = admin_client.get("/admin/", HTTP_ACCEPT_ENCODING="gzip")
+    assert "X-Page-Cache" not in response
+    assert "Content-Encoding" not in response
+
+
+def test_with_redis_unreachable_the_site_serves_uncached(client, exhibit, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True  # Django rebuilds its caches on this settings change
+
+    for _ in range(2):
+        response = client.get(f"/exhibits/{exhibit.slug}/")
+        assert response.status_code == 200
+        assert response["X-Page-Cache"] == "miss"  # a working cache would answer "hit" the second time
