@@ -45,10 +45,13 @@ def test_public_pages_read_from_the_replica_and_writes_go_to_the_primary(client,
     assert all("SELECT" in q["sql"] for q in on_replica.captured_queries)
     assert len(on_primary) == 0
 
-    with CaptureQueriesContext(replica) as on_replica, CaptureQueriesContext(connections["default"]) as on_primary:
-        with transaction.atomic():
-            person.name = "苏和巴特尔"
-            person.save()
-            Report.objects.count()
+    with (
+        CaptureQueriesContext(replica) as on_replica,
+        CaptureQueriesContext(connections["default"]) as on_primary,
+        transaction.atomic(),
+    ):
+        person.name = "苏和巴特尔"
+        person.save()
+        Report.objects.count()
     assert len(on_replica) == 0
     assert len(on_primary) > 0
