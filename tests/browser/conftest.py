@@ -14,10 +14,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
-from django.conf import settings
-from django.core.management import call_command
-from django.db import transaction
 from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
 
 from portal.fixtures import load_fixtures
@@ -114,28 +110,14 @@ def page(request: pytest.FixtureRequest, browser: Browser, page_errors: list[str
     context.close()
 
 
-@pytest.fixture(scope="session")
-def portal_dump(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
-    """The real fixtures, loaded (and so checked) once by the portal's loader,
-    written out with dumpdata, then rolled back. Restoring the dump takes a
-    fifth of the loader's time. The project's apps are the ones at the root
-    of the checkout."""
-    project_apps = [app.label for app in apps.get_app_configs() if Path(app.path).parent == settings.BASE_DIR]
-    dump = tmp_path_factory.mktemp("portal-data") / "portal.json"
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_fixtures()
-        call_command("dumpdata", *project_apps, natural_foreign=True, output=str(dump), verbosity=0)
-        transaction.set_rollback(True)
-    return dump
-
-
 @pytest.fixture
-def portal_site(transactional_db, live_server, portal_dump) -> str:
+def portal_site(transactional_db, live_server) -> str:
     """The live server's URL, with the real fixtures in its database.
 
     The live server only sees committed data, so its tests are transactional
-    and pytest-django empties every table after each one: the dump is loaded
-    whenever the data is absent, which is at the start of each test."""
+    and pytest-django empties every table after each one: the fixtures are
+    loaded, by the portal's own loader, whenever the data is absent, which
+    is at the start of each test (about a second each)."""
     if not FixtureLoad.objects.exists():
-        call_command("loaddata", str(portal_dump), verbosity=0)
+        load_fixtures()
     return live_server.url
