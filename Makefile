@@ -17,14 +17,15 @@ for candidate in $${PYTHON:-} python3.14 python3.13 python3.12 \
 done; exit 1
 endef
 
-.PHONY: help run test lint format data check-python clean
+.PHONY: help run serve test lint format data check-python clean
 
 help:
 	@echo "make run    install, migrate, load the fixtures, serve on http://127.0.0.1:$(PORT)"
 	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff, manage.py check, and a check for missing migrations"
 	@echo "make format format the code with ruff"
-	@echo "make data   migrate and (re)load the fixtures, without serving"
+	@echo "make serve  production mode under gunicorn (needs SECRET_KEY and ALLOWED_HOSTS)"
+	@echo "make data   migrate and load the fixtures if they changed, without serving"
 	@echo "make clean  remove the virtual environment and the SQLite database"
 
 $(VENV)/.python-ok:
@@ -47,6 +48,14 @@ data: $(VENV)/.installed-runtime
 
 run: data
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Production mode: DEBUG off, static files collected and served by
+# whitenoise with hashed names, gunicorn with sync workers (see
+# portal/gunicorn_conf.py), PostgreSQL through Django's connection pool.
+serve: data
+	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
+	DEBUG=false DATABASE_POOL=$${DATABASE_POOL:-true} PORT=$(PORT) \
+	  $(VENV)/bin/gunicorn portal.wsgi:application -c portal/gunicorn_conf.py
 
 # Browser tests need Debian's Chromium (apt-get install chromium); without it
 # they are left out with a notice, except in CI, where they run and fail.
