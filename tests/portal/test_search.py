@@ -84,7 +84,7 @@ def test_a_name_match_ranks_before_a_mention_and_the_order_is_pinned():
 
 def test_an_english_word_prefix_finds_the_record_named_with_it_first():
     assert titles("weld", "exhibit")[0] == "钢轨焊缝双频正火设备和正火工艺"
-    assert titles("weld", "exhibit") == titles("welds", "exhibit")[:1] + titles("weld", "exhibit")[1:]
+    assert titles("welds", "exhibit")[0] == "钢轨焊缝双频正火设备和正火工艺"
 
 
 def test_several_words_must_all_match():
