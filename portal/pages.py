@@ -145,11 +145,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     parsed = search.parse(query)
     counts = search.counts_by_kind(parsed)
     kind = request.GET.get("type", "")
-    results = search.matching(parsed)
-    if kind in search.KIND_BY_KEY:
-        results = results.filter(kind=kind)
-    else:
+    if kind not in search.KIND_BY_KEY:
         kind = ""
+    results = search.SearchResults(parsed, kind, counts)
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     english = request.LANGUAGE_CODE == "en"
     needles = parsed.needles

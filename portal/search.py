@@ -19,12 +19,14 @@
 from __future__ import annotations
 
 import contextvars
+import hashlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.db import connection, models, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
@@ -63,6 +65,19 @@ KINDS = [
     Kind("figure", _("数字"), 9),
 ]
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
+KIND_BY_ORDER = {kind.order: kind for kind in KINDS}
+
+# Document ids are kind_order × 2**32 + the record's position in its kind,
+# so id order is result order (kind, then the records' own order) and the
+# documents of one kind are one id range: the full-text indexes return rows
+# in id order, and counting a kind is counting an id range.
+KIND_SHIFT = 32
+
+
+def id_range(kind: str) -> tuple[int, int]:
+    """[low, high) of the document ids of one kind."""
+    order = KIND_BY_KEY[kind].order
+    return order << KIND_SHIFT, (order + 1) << KIND_SHIFT
 
 
 def _indexed_models() -> list[tuple[type[PublicRecord], str]]:
@@ -225,9 +240,17 @@ def index_record(record: PublicRecord) -> None:
     if fresh is None:
         SearchDocument.objects.filter(content_type=content_type, object_id=record.pk).delete()
         return
-    SearchDocument.objects.update_or_create(
-        content_type=content_type, object_id=record.pk, defaults=document_values(fresh, kind)
-    )
+    values = document_values(fresh, kind)
+    updated = SearchDocument.objects.filter(content_type=content_type, object_id=record.pk).update(**values)
+    if not updated:
+        SearchDocument.objects.create(id=_next_id(kind), content_type=content_type, object_id=record.pk, **values)
+
+
+def _next_id(kind: str) -> int:
+    """A new document goes after the others of its kind."""
+    low, high = id_range(kind)
+    last = SearchDocument.objects.filter(id__gte=low, id__lt=high).aggregate(last=models.Max("id"))["last"]
+    return (last or low) + 1
 
 
 def remove_record(model: type[models.Model], pk: int) -> None:
@@ -276,12 +299,19 @@ def rebuild(progress=None) -> int:
     with transaction.atomic():
         ensure_search_schema()
         SearchDocument.objects.all().delete()
+        positions = dict.fromkeys(KIND_BY_KEY, 0)
         for model, kind in _indexed_models():
             content_type = ContentType.objects.get_for_model(model)
             batch = []
             for record in _related_for_rebuild(model).iterator(chunk_size=2000):
+                positions[kind] += 1
                 batch.append(
-                    SearchDocument(content_type=content_type, object_id=record.pk, **document_values(record, kind))
+                    SearchDocument(
+                        id=id_range(kind)[0] + positions[kind],
+                        content_type=content_type,
+                        object_id=record.pk,
+                        **document_values(record, kind),
+                    )
                 )
                 if len(batch) >= 1000:
                     SearchDocument.objects.bulk_create(batch)
@@ -293,9 +323,14 @@ def rebuild(progress=None) -> int:
             total += len(batch)
             if progress:
                 progress(total)
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')")
+            else:
+                # Fresh planner statistics for the new rows (VACUUM, which
+                # would also flush the GIN pending lists, cannot run inside
+                # a transaction; autovacuum does it soon after).
+                cursor.execute("ANALYZE portal_searchdocument")
     return total
 
 
@@ -303,11 +338,19 @@ def rebuild(progress=None) -> int:
 # The full-text index itself
 
 
+# Prefix indexes for prefix queries of 1 to 6 characters: single Chinese
+# characters and short English or pinyin prefixes then read one index entry
+# instead of every term that starts with them.
+FTS5_TABLE_SQL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(head, pinyin, body, "
+    "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1 2 3 4 5 6')"
+)
+
+
 def _sqlite_schema() -> list[str]:
     columns = "head, pinyin, body"
     return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5({columns}, "
-        "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')",
+        FTS5_TABLE_SQL,
         f"""CREATE TRIGGER IF NOT EXISTS portal_searchdocument_ai AFTER INSERT ON portal_searchdocument BEGIN
             INSERT INTO {FTS_TABLE}(rowid, {columns}) VALUES (new.id, new.head, new.pinyin, new.body);
         END""",
@@ -323,56 +366,77 @@ def _sqlite_schema() -> list[str]:
     ]
 
 
-POSTGRESQL_COLUMN = (
-    "ALTER TABLE portal_searchdocument ADD COLUMN search_vector tsvector "
-    "GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple'::regconfig, head || ' ' || pinyin), 'A') || "
-    f"setweight(ts_delete(to_tsvector('simple'::regconfig, '{SENTINEL} ' || body), '{SENTINEL}'), 'B')"
-    ") STORED"
-)
-POSTGRESQL_INDEX = (
-    "CREATE INDEX IF NOT EXISTS portal_searchdocument_vector ON portal_searchdocument USING gin (search_vector)"
-)
+POSTGRESQL_COLUMNS = {
+    # Everything, the name and its pinyin weighted above the rest (the
+    # sentinel keeps a phrase from running from the name into the body).
+    "search_vector": (
+        "ALTER TABLE portal_searchdocument ADD COLUMN search_vector tsvector "
+        "GENERATED ALWAYS AS ("
+        "setweight(to_tsvector('simple'::regconfig, head || ' ' || pinyin), 'A') || "
+        f"setweight(ts_delete(to_tsvector('simple'::regconfig, '{SENTINEL} ' || body), '{SENTINEL}'), 'B')"
+        ") STORED"
+    ),
+    # The name and its pinyin alone, unweighted: a weight in the query
+    # (':A') makes GIN recheck every candidate row, this does not.
+    "head_vector": (
+        "ALTER TABLE portal_searchdocument ADD COLUMN head_vector tsvector "
+        "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, head || ' ' || pinyin)) STORED"
+    ),
+}
+POSTGRESQL_INDEXES = {
+    "portal_searchdocument_vector": (
+        "CREATE INDEX IF NOT EXISTS portal_searchdocument_vector ON portal_searchdocument USING gin (search_vector)"
+    ),
+    "portal_searchdocument_head_vector": (
+        "CREATE INDEX IF NOT EXISTS portal_searchdocument_head_vector ON portal_searchdocument USING gin (head_vector)"
+    ),
+}
 
 
 SQLITE_TRIGGERS = ["portal_searchdocument_ai", "portal_searchdocument_ad", "portal_searchdocument_au"]
 
 
 def ensure_search_schema(using=None) -> bool:
-    """Create the full-text index if any part of it is missing; returns
-    whether anything was created. On SQLite a missing trigger means edits
-    may have bypassed the index, so the index is then rebuilt from the
-    documents."""
+    """Create the full-text index if any part of it is missing or out of
+    date; returns whether anything was created. On SQLite a missing trigger
+    means edits may have bypassed the index, so the index is then rebuilt
+    from the documents."""
     conn = connection if using is None else using
     if conn.vendor == "sqlite":
         with conn.cursor() as cursor:
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)",
+                "SELECT name, sql FROM sqlite_master WHERE type IN ('table', 'trigger') AND name IN (%s, %s, %s, %s)",
                 [FTS_TABLE, *SQLITE_TRIGGERS],
             )
-            if len(cursor.fetchall()) == 4:
+            found = dict(cursor.fetchall())
+            if len(found) == 4 and found[FTS_TABLE] == FTS5_TABLE_SQL:
                 return False
-            for statement in _sqlite_schema():
+            if FTS_TABLE in found and found[FTS_TABLE] != FTS5_TABLE_SQL:
+                cursor.execute(f"DROP TABLE {FTS_TABLE}")
+            for statement in _sqlite_schema()[1:] if found.get(FTS_TABLE) == FTS5_TABLE_SQL else _sqlite_schema():
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         return True
     if conn.vendor == "postgresql":
         with conn.cursor() as cursor:
             cursor.execute(
-                "SELECT 1 FROM information_schema.columns "
-                "WHERE table_name = 'portal_searchdocument' AND column_name = 'search_vector'"
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_name = 'portal_searchdocument' AND column_name = ANY(%s)",
+                [list(POSTGRESQL_COLUMNS)],
             )
-            has_column = cursor.fetchone() is not None
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'portal_searchdocument_vector'")
-            has_index = cursor.fetchone() is not None
-            if has_column and has_index:
+            columns = {row[0] for row in cursor.fetchall()}
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname = ANY(%s)", [list(POSTGRESQL_INDEXES)])
+            indexes = {row[0] for row in cursor.fetchall()}
+            if columns == set(POSTGRESQL_COLUMNS) and indexes == set(POSTGRESQL_INDEXES):
                 return False
             # DDL on the table cannot run while deferred constraint checks
             # of this transaction are pending; run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            if not has_column:
-                cursor.execute(POSTGRESQL_COLUMN)
-            cursor.execute(POSTGRESQL_INDEX)
+            for name, statement in POSTGRESQL_COLUMNS.items():
+                if name not in columns:
+                    cursor.execute(statement)
+            for statement in POSTGRESQL_INDEXES.values():
+                cursor.execute(statement)
         return True
     raise NotImplementedError(f"Search supports SQLite and PostgreSQL, not {conn.vendor}")
 
@@ -414,12 +478,30 @@ def parse(query: str) -> ParsedQuery:
     return ParsedQuery(query, slots)
 
 
+SYNONYMS_CACHE_KEY = "search:synonyms"
+SYNONYMS_CACHE_SECONDS = 60
+
+
+def _synonym_table() -> list[tuple[str, str]]:
+    """(normalized term, expansion) for every synonym; cached briefly and
+    cleared when a synonym is saved or deleted (portal.signals)."""
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    table = cache.get(SYNONYMS_CACHE_KEY)
+    if table is None:
+        table = [(normalize(term), expansion) for term, expansion in Synonym.objects.values_list("term", "expansion")]
+        cache.set(SYNONYMS_CACHE_KEY, table, SYNONYMS_CACHE_SECONDS)
+    return table
+
+
+def forget_synonyms() -> None:
+    caches[settings.PAGE_CACHE_ALIAS].delete(SYNONYMS_CACHE_KEY)
+
+
 def _synonyms_for(texts: list[str]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
-    for synonym in Synonym.objects.all():
-        key = normalize(synonym.term)
+    for key, expansion in _synonym_table():
         if key in texts:
-            found.setdefault(key, []).append(synonym.expansion)
+            found.setdefault(key, []).append(expansion)
     return found
 
 
@@ -485,7 +567,7 @@ def matching(parsed: ParsedQuery, queryset: models.QuerySet | None = None) -> mo
     name_match = Case(
         When(id__in=_match_sql(parsed, head_only=True), then=Value(0)), default=Value(1), output_field=IntegerField()
     )
-    return queryset.annotate(name_match=name_match).order_by("name_match", "kind_order", "id")
+    return queryset.annotate(name_match=name_match).order_by("name_match", "id")
 
 
 def matching_ids(parsed: ParsedQuery, model: type[models.Model]) -> models.QuerySet:
@@ -494,11 +576,105 @@ def matching_ids(parsed: ParsedQuery, model: type[models.Model]) -> models.Query
     return filtered(parsed, SearchDocument.objects.filter(content_type=content_type)).values("object_id")
 
 
+COUNTS_CACHE_SECONDS = 3600
+
+
 def counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+    """How many documents of each kind match. Counting means visiting every
+    match (tens of thousands for a common word), so the counts are cached,
+    keyed by the content version (which any write bumps) and the query."""
     if parsed.is_empty:
         return {}
-    rows = filtered(parsed).order_by().values("kind").annotate(n=models.Count("id")).values_list("kind", "n")
-    return dict(rows)
+    from portal.caching import current_version
+
+    expression = fts5_expression(parsed) if connection.vendor == "sqlite" else tsquery_expression(parsed)
+    digest = hashlib.sha256(expression.encode()).hexdigest()
+    key = f"search:counts:{connection.vendor}:{current_version()[0]}:{digest}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    counts = cache.get(key)
+    if counts is None:
+        counts = _count_by_kind(parsed)
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
+
+
+def _count_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"SELECT rowid >> {KIND_SHIFT}, count(*) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s GROUP BY 1",
+                [fts5_expression(parsed)],
+            )
+        else:
+            cursor.execute(
+                f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument "
+                "WHERE search_vector @@ to_tsquery('simple', %s) GROUP BY 1",
+                [tsquery_expression(parsed)],
+            )
+        rows = cursor.fetchall()
+    return {KIND_BY_ORDER[order].key: n for order, n in rows if order in KIND_BY_ORDER}
+
+
+class SearchResults:
+    """The results of one query (of one kind, optionally) in result order,
+    for the paginator: its length comes from the counts per kind already
+    computed for the facets, and a slice reads just that page's ids from
+    the full-text index (name matches first, then the rest, each in id
+    order), then those documents."""
+
+    def __init__(self, parsed: ParsedQuery, kind: str = "", counts: dict[str, int] | None = None) -> None:
+        self.parsed = parsed
+        self.kind = kind if kind in KIND_BY_KEY else ""
+        self.counts = counts_by_kind(parsed) if counts is None else counts
+
+    def count(self) -> int:
+        return self.counts.get(self.kind, 0) if self.kind else sum(self.counts.values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[SearchDocument]:
+        if not isinstance(index, slice) or index.step is not None:
+            raise TypeError("SearchResults supports slices only, e.g. results[0:20].")
+        start, stop, _ = index.indices(self.count())
+        if self.parsed.is_empty or stop <= start:
+            return []
+        names = self._ids(head=True, limit=stop, offset=0)
+        ids = names[start:stop]
+        if len(names) < stop:
+            # Every name match is in `names`; the page goes on with the rest.
+            ids += self._ids(
+                head=False, limit=stop - start - len(ids), offset=max(0, start - len(names)), exclude=names
+            )
+        documents = SearchDocument.objects.in_bulk(ids)
+        return [documents[pk] for pk in ids if pk in documents]
+
+    def _ids(self, head: bool, limit: int, offset: int, exclude: list[int] | None = None) -> list[int]:
+        """Ids of the name matches (head=True), or of all the matches but
+        the name matches in `exclude`, in id order."""
+        if limit <= 0:
+            return []
+        low, high = id_range(self.kind) if self.kind else (0, 1 << 62)
+        exclude = exclude or []
+        sqlite = connection.vendor == "sqlite"
+        excluded = f"AND {'rowid' if sqlite else 'id'} NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+        with connection.cursor() as cursor:
+            if sqlite:
+                cursor.execute(
+                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s "
+                    f"{excluded} ORDER BY rowid LIMIT %s OFFSET %s",
+                    [fts5_expression(self.parsed, head_only=head), low, high, *exclude, limit, offset],
+                )
+            else:
+                column = "head_vector" if head else "search_vector"
+                # `id + 0`: sort the matches rather than walk the primary
+                # key hoping to meet them, which is slow for rare words.
+                cursor.execute(
+                    f"SELECT id FROM portal_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
+                    f"AND id >= %s AND id < %s {excluded} ORDER BY id + 0 LIMIT %s OFFSET %s",
+                    [tsquery_expression(self.parsed), low, high, *exclude, limit, offset],
+                )
+            return [row[0] for row in cursor.fetchall()]
 
 
 # --------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 transaction as the edit. Fixture loads (raw saves, or a load that has
 suspended syncing) rebuild the index once at the end instead."""
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
 
@@ -24,6 +25,15 @@ def content_changed(sender, **kwargs):
 def content_relation_changed(sender, instance, action, **kwargs):
     if action.startswith("post_") and isinstance(instance, VERSIONED):
         bump_content_version()
+
+
+@receiver(post_save, sender=Synonym)
+@receiver(post_delete, sender=Synonym)
+def synonym_changed(sender, **kwargs):
+    # Now for this process, and again once the edit commits, so no search
+    # in between caches the table from before it.
+    search.forget_synonyms()
+    transaction.on_commit(search.forget_synonyms)
 
 
 def _wanted(sender, raw: bool = False) -> bool:
