@@ -20,6 +20,7 @@ from django.db import DatabaseError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, quote_etag
 
@@ -32,7 +33,8 @@ UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 
 def bump_content_version() -> None:
     """Called for every write to public content, inside its transaction."""
-    updated = ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+    # update() skips auto_now, so the time (Last-Modified) is set here.
+    updated = ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
     if not updated:
         ContentVersion.objects.get_or_create(pk=1)
 

@@ -90,7 +90,7 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": 0.2,
                 "IGNORE_EXCEPTIONS": True,
             },
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
