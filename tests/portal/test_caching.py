@@ -97,3 +97,22 @@ def test_with_redis_unreachable_the_site_serves_uncached(client, exhibit, settin
         response = client.get(f"/exhibits/{exhibit.slug}/")
         assert response.status_code == 200
         assert response["X-Page-Cache"] == "miss"  # a working cache would answer "hit" the second time
+
+
+def test_the_list_count_is_cached_by_content_version_even_with_the_page_cache_off(client, exhibit, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert 'data-result-count="1"' in client.get("/exhibits/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/exhibits/")
+    assert 'data-result-count="1"' in response.content.decode()
+    assert not [query for query in queries if "COUNT(*)" in query["sql"]]
+
+    make.exhibit(make.report(), exhibition=exhibit.exhibition)
+
+    assert 'data-result-count="2"' in client.get("/exhibits/").content.decode()
+
+
+def test_filtered_lists_are_counted_apart(client, exhibit):
+    other = make.exhibit(make.report(), exhibition=exhibit.exhibition, kind=make.kind())
+    assert 'data-result-count="2"' in client.get("/exhibits/").content.decode()
+    assert 'data-result-count="1"' in client.get(f"/exhibits/?kind={other.kind.slug}").content.decode()
