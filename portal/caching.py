@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC
 
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
 COUNT_CACHE_SECONDS = 3600
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def bump_content_version() -> None:
@@ -90,18 +92,25 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def _encoding(request: HttpRequest) -> str:
+    """The variant PublicGZipMiddleware (inside this one) will produce."""
+    return "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+
+
 def _key(request: HttpRequest, version: int) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{version}:{request.LANGUAGE_CODE}:{digest}"
+    return f"page:{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{digest}"
 
 
 def _etag(request: HttpRequest, version: int) -> str:
-    raw = f"{version}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
+    raw = f"{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{request.get_full_path()}"
     return quote_etag(hashlib.sha1(raw.encode()).hexdigest()[:20])
 
 
 class PageCacheMiddleware:
-    """Place after LocaleMiddleware (the language is part of the key)."""
+    """Place after LocaleMiddleware (the language is part of the key) and
+    before PublicGZipMiddleware (pages are cached compressed, keyed and
+    tagged by encoding)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
