@@ -96,7 +96,7 @@ def wrk(url: str, duration: float, connections: int, threads: int) -> Result:
         f"-d{max(1, round(duration))}s",
         "--latency",
         "--timeout",
-        "10s",
+        "30s",
         "-H",
         "Accept-Encoding: gzip",
         url,
@@ -315,7 +315,8 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
                 ]
         for target in targets:
             target.url = f"http://127.0.0.1:{ports[target.server]}{target.url}"
-            with urllib.request.urlopen(target.url, timeout=60) as response:  # warm-up, and a check it answers
+            warm_up = urllib.request.Request(target.url, headers={"Accept-Encoding": "gzip"})  # as wrk asks
+            with urllib.request.urlopen(warm_up, timeout=120) as response:  # warm-up, and a check it answers
                 if response.status != 200:
                     sys.exit(f"{target.url} answered {response.status}")
 
