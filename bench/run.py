@@ -118,6 +118,8 @@ def manage(env: dict, *args: str) -> str:
 
 def port_is_free(port: int) -> bool:
     with socket.socket() as probe:
+        # As servers do: connections closed a moment ago must not hold the port.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -75,6 +75,8 @@ def free_ports(count: int) -> list[int]:
     found = []
     for port in PORTS:
         with socket.socket() as probe:
+            # As servers do: connections closed a moment ago must not hold the port.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
