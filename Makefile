@@ -17,7 +17,7 @@ for candidate in $${PYTHON:-} python3.14 python3.13 python3.12 \
 done; exit 1
 endef
 
-.PHONY: help run serve test lint format data check-python clean
+.PHONY: help run serve bench test lint format data check-python clean
 
 help:
 	@echo "make run    install, migrate, load the fixtures, serve on http://127.0.0.1:$(PORT)"
@@ -25,6 +25,7 @@ help:
 	@echo "make lint   ruff, manage.py check, and a check for missing migrations"
 	@echo "make format format the code with ruff"
 	@echo "make serve  production mode under gunicorn (needs SECRET_KEY and ALLOWED_HOSTS)"
+	@echo "make bench  load benchmark against the static-file ceiling and Datasette (BENCH_ARGS=--help)"
 	@echo "make data   migrate and load the fixtures if they changed, without serving"
 	@echo "make clean  remove the virtual environment and the SQLite database"
 
@@ -56,6 +57,12 @@ serve: data
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false DATABASE_POOL=$${DATABASE_POOL:-true} PORT=$(PORT) \
 	  $(VENV)/bin/gunicorn portal.wsgi:application -c portal/gunicorn_conf.py
+
+# The load benchmark (bench/run.py; BENCH_ARGS="--help" lists its options).
+# It builds its own databases under /tmp and installs Datasette into
+# bench/.venv for the comparison; it is not part of CI.
+bench: $(VENV)/.installed-runtime
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Browser tests need Debian's Chromium (apt-get install chromium); without it
 # they are left out with a notice, except in CI, where they run and fail.

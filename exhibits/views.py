@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -7,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
+from portal.caching import VersionedCountPaginator
 from portal.filtering import active_filters
 from portal.seo import jsonld_for
 
@@ -19,7 +19,7 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
     results = filterset.qs
     if "sort" not in request.GET or not filterset.form.cleaned_data.get("sort"):
         results = results.order_by("order", "slug")
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
         "page": page,

@@ -11,16 +11,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable
 from datetime import UTC
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError
-from django.db.models import F
+from django.core.paginator import Paginator
+from django.db import DatabaseError, connections, router
+from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
 
 from portal.models import ContentVersion
@@ -28,22 +33,64 @@ from portal.models import ContentVersion
 logger = logging.getLogger(__name__)
 
 UNCACHED_PREFIXES = ("/admin/", "/healthz", "/static/", "/media/")
+COUNT_CACHE_SECONDS = 3600
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def bump_content_version() -> None:
     """Called for every write to public content, inside its transaction."""
-    updated = ContentVersion.objects.filter(pk=1).update(value=F("value") + 1)
+    # update() skips auto_now, so the time (Last-Modified) is set here.
+    updated = ContentVersion.objects.filter(pk=1).update(value=F("value") + 1, changed_at=timezone.now())
     if not updated:
         ContentVersion.objects.get_or_create(pk=1)
 
 
 def current_version() -> tuple[int, float]:
-    """(value, changed_at as a timestamp), read fresh on every request."""
-    row = ContentVersion.objects.filter(pk=1).values_list("value", "changed_at").first()
+    """(value, changed_at as a timestamp), read fresh on every request.
+
+    Plain SQL: on a cache hit this is the only query, and building it with
+    the ORM cost ten times as much as running it (0.9 ms against 0.07)."""
+    connection = connections[router.db_for_read(ContentVersion)]
+    table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = 1")
+        row = cursor.fetchone()
     if row is None:
         return 0, 0.0
     value, changed_at = row
+    if isinstance(changed_at, str):  # SQLite
+        changed_at = parse_datetime(changed_at)
     return value, changed_at.replace(tzinfo=changed_at.tzinfo or UTC).timestamp()
+
+
+def request_version(request: HttpRequest) -> int:
+    """The content version this request is served at: the one the page
+    cache read, or (with the page cache off) read now."""
+    if not hasattr(request, "content_version"):
+        request.content_version = current_version()[0]
+    return request.content_version
+
+
+class VersionedCountPaginator(Paginator):
+    """A Paginator whose COUNT(*) is cached by content version and query:
+    on a list of 100,000 rows the count is the one cost that grows with the
+    table, and it only changes when the content version does."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, *, request: HttpRequest, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        self.request = request
+
+    @cached_property
+    def count(self) -> int:
+        sql, params = self.object_list.query.get_compiler(using=self.object_list.db).as_sql()
+        digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
+        key = f"count:{request_version(self.request)}:{digest}"
+        cache = caches[settings.PAGE_CACHE_ALIAS]
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, COUNT_CACHE_SECONDS)
+        return count
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
@@ -55,18 +102,25 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+def _encoding(request: HttpRequest) -> str:
+    """The variant PublicGZipMiddleware (inside this one) will produce."""
+    return "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+
+
 def _key(request: HttpRequest, version: int) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    return f"page:{version}:{request.LANGUAGE_CODE}:{digest}"
+    return f"page:{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{digest}"
 
 
 def _etag(request: HttpRequest, version: int) -> str:
-    raw = f"{version}:{request.LANGUAGE_CODE}:{request.get_full_path()}"
+    raw = f"{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{request.get_full_path()}"
     return quote_etag(hashlib.sha1(raw.encode()).hexdigest()[:20])
 
 
 class PageCacheMiddleware:
-    """Place after LocaleMiddleware (the language is part of the key)."""
+    """Place after LocaleMiddleware (the language is part of the key) and
+    before PublicGZipMiddleware (pages are cached compressed, keyed and
+    tagged by encoding)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -76,6 +130,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             version, changed_at = current_version()
+            request.content_version = version
         except DatabaseError:
             # The page itself will report the database problem.
             return self.get_response(request)

@@ -46,10 +46,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "portal.caching.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.caching.PageCacheMiddleware",
+    # Inside the page cache, so a cached page is stored compressed and a
+    # hit is not compressed again.
+    "portal.caching.PublicGZipMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,7 +92,7 @@ if REDIS_URL:
                 "SOCKET_TIMEOUT": 0.2,
                 "IGNORE_EXCEPTIONS": True,
             },
-            "KEY_PREFIX": "portal",
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True

@@ -2,6 +2,8 @@
 no per-request state on public pages, and a cache outage that changes
 nothing but speed."""
 
+import gzip
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +99,38 @@ def test_with_redis_unreachable_the_site_serves_uncached(client, exhibit, settin
         response = client.get(f"/exhibits/{exhibit.slug}/")
         assert response.status_code == 200
         assert response["X-Page-Cache"] == "miss"  # a working cache would answer "hit" the second time
+
+
+def test_the_list_count_is_cached_by_content_version_even_with_the_page_cache_off(client, exhibit, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    assert 'data-result-count="1"' in client.get("/exhibits/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/exhibits/")
+    assert 'data-result-count="1"' in response.content.decode()
+    assert not [query for query in queries if "COUNT(*)" in query["sql"]]
+
+    make.exhibit(make.report(), exhibition=exhibit.exhibition)
+
+    assert 'data-result-count="2"' in client.get("/exhibits/").content.decode()
+
+
+def test_filtered_lists_are_counted_apart(client, exhibit):
+    other = make.exhibit(make.report(), exhibition=exhibit.exhibition, kind=make.kind())
+    assert 'data-result-count="2"' in client.get("/exhibits/").content.decode()
+    assert 'data-result-count="1"' in client.get(f"/exhibits/?kind={other.kind.slug}").content.decode()
+
+
+def test_pages_are_cached_compressed_and_apart_from_the_uncompressed_variant(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    compressed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    plain = client.get(url)
+    assert (compressed["X-Page-Cache"], plain["X-Page-Cache"]) == ("miss", "miss")
+    assert compressed["ETag"] != plain["ETag"]
+
+    hit = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert (hit["X-Page-Cache"], hit["Content-Encoding"]) == ("hit", "gzip")
+    assert gzip.decompress(hit.content).decode() == plain.content.decode()
+    plain_hit = client.get(url)
+    assert plain_hit["X-Page-Cache"] == "hit"
+    assert "Content-Encoding" not in plain_hit
+    assert client.get(url, HTTP_IF_NONE_MATCH=compressed["ETag"], HTTP_ACCEPT_ENCODING="gzip").status_code == 304
