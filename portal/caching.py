@@ -16,7 +16,7 @@ from datetime import UTC
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
@@ -76,6 +76,10 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             version, changed_at = current_version()
+        except (OperationalError, InterfaceError):
+            # The database is unreachable: fail now (a 503, from
+            # portal.views.server_error) rather than wait for it twice.
+            raise
         except DatabaseError:
             # The page itself will report the database problem.
             return self.get_response(request)
