@@ -14,7 +14,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 # The pages that read their query string get every odd query; the others
 # (which ignore it) one of each kind of odd value.
 PAGES_WITH_PARAMETERS = ["/exhibits/", "/search/"]
-OTHER_PAGES = [path for path in LIST_PATHS if path != "/exhibits/"] + ["/en/exhibits/", "/en/", "/craftsmen/gao-fenglin/"]
+OTHER_PAGES = [path for path in LIST_PATHS if path != "/exhibits/"]
+OTHER_PAGES += ["/en/exhibits/", "/en/", "/craftsmen/gao-fenglin/"]
 
 ODD_VALUES = [
     "",
