@@ -68,3 +68,23 @@ def test_the_recorder_does_see_a_violation(page, portal_site):
     page.wait_for_function("window.__cspViolations.length > 0")
     assert page.evaluate("window.__ran") is None
     assert any("script-src" in violation for violation in page.evaluate("window.__cspViolations"))
+
+
+def test_the_admin_works_within_the_policy(page, page_errors, portal_site, django_user_model):
+    django_user_model.objects.create_superuser("csp-check", "csp@example.org", "a-long-test-password-1")
+    page.add_init_script(RECORD_VIOLATIONS_JS)
+    problems = {}
+    response = page.goto(portal_site + "/admin/login/")
+    page.locator("#id_username").fill("csp-check")
+    page.locator("#id_password").fill("a-long-test-password-1")
+    page.locator("input[type=submit]").click()
+    page.wait_for_url(portal_site + "/admin/")
+    problems["/admin/login/"] = csp_problems(page, response) + page_errors
+    for path in ["/admin/", "/admin/exhibits/exhibit/", "/admin/exhibits/exhibit/add/", "/admin/craftsmen/person/"]:
+        page_errors.clear()
+        response = page.goto(portal_site + path)
+        page.wait_for_load_state("load")
+        problems[path] = csp_problems(page, response) + page_errors
+
+    problems = {path: found for path, found in problems.items() if found}
+    assert not problems, "\n".join(report(path, found) for path, found in problems.items())
