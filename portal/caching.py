@@ -18,7 +18,7 @@ from datetime import UTC
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connections, router
+from django.db import DatabaseError, InterfaceError, OperationalError, connections, router
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.gzip import GZipMiddleware
@@ -131,6 +131,10 @@ class PageCacheMiddleware:
         try:
             version, changed_at = current_version()
             request.content_version = version
+        except (OperationalError, InterfaceError):
+            # The database is unreachable: fail now (a 503, from
+            # portal.views.server_error) rather than wait for it twice.
+            raise
         except DatabaseError:
             # The page itself will report the database problem.
             return self.get_response(request)

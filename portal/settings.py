@@ -9,6 +9,7 @@ refuses to start until SECRET_KEY and ALLOWED_HOSTS are given.
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 from portal.env import env_bool, env_int, env_list, env_path, env_str
 
@@ -43,8 +44,13 @@ INSTALLED_APPS = [
     "exhibits",
 ]
 
+# The header-setting middleware sits outside WhiteNoise and the page cache,
+# so static files, cached pages and early 400s carry the same headers.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -56,7 +62,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -111,6 +116,9 @@ DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", default
 DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", default=1)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", default=4)
+# With the database down, a request waits at most this long for a connection
+# before the portal answers 503 (portal.views.server_error).
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", default=2)
 
 
 def _database(url: str) -> dict:
@@ -118,11 +126,17 @@ def _database(url: str) -> dict:
     if config["ENGINE"] == "django.db.backends.postgresql":
         options = config.setdefault("OPTIONS", {})
         options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
+        options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
         if DATABASE_POOL:
-            # Django's psycopg pool replaces persistent connections.
-            options["pool"] = {"min_size": DATABASE_POOL_MIN, "max_size": DATABASE_POOL_MAX, "timeout": 10}
+            # Django's psycopg pool replaces persistent connections. Health
+            # checks stay on: the pool then checks a connection before handing
+            # it out, so after a database restart no request gets a dead one.
+            options["pool"] = {
+                "min_size": DATABASE_POOL_MIN,
+                "max_size": DATABASE_POOL_MAX,
+                "timeout": DATABASE_CONNECT_TIMEOUT,
+            }
             config["CONN_MAX_AGE"] = 0
-            config["CONN_HEALTH_CHECKS"] = False
     return config
 
 
@@ -153,7 +167,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env_path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -171,9 +185,43 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+
+# HTTPS and response headers. In production the portal sits behind a proxy
+# that terminates TLS and says so in X-Forwarded-Proto; HSTS is only sent on
+# requests that arrived over HTTPS.
+if env_bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is a commitment of the whole domain, made by its owner when
+# submitting it to browsers' preload lists; off unless asked for, and then
+# the deploy check's reminder about it (security.W021) is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No inline script or style anywhere (JSON-LD data blocks are not scripts
+# that run, so script-src does not apply to them): a fixed policy, the same
+# on every response, so cached pages carry it unchanged.
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
 
 LOGGING = {
     "version": 1,

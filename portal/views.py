@@ -1,6 +1,7 @@
 import logging
+import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template import loader
@@ -40,4 +41,11 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 def server_error(request: HttpRequest) -> HttpResponse:
     # Rendered without the request context: whatever broke may be part of it.
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        # The database is down or restarting (or a statement timed out):
+        # a temporary condition, said as such, fast, and never cached.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "5"
+        response["Cache-Control"] = "no-store"
+        return response
     return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,42 @@
+"""Production settings pass Django's deployment checklist.
+
+Settings are read from the environment at import, so the honest test is a
+fresh process with production's variables set."""
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        **overrides,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_deploy_check()
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_deploy_check_would_catch_a_production_setting_turned_off():
+    result = run_deploy_check(SECURE_SSL_REDIRECT="false", SECURE_HSTS_SECONDS="0")
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+    assert "security.W004" in result.stderr + result.stdout
