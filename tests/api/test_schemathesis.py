@@ -11,7 +11,9 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -36,6 +38,18 @@ def _report_counts():
     if statuses:
         by_status = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items()))
         print(f"\nschemathesis: {len(operations)} operations, {statuses.total()} requests ({by_status})")
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Requests go through the real WSGI handler, whose request signals
+    would close the test's database connection (and its transaction) on
+    PostgreSQL; Django's own test client disconnects them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture(autouse=True)
