@@ -5,6 +5,7 @@ from django.utils.html import format_html, format_html_join
 
 from portal.models import Citation, Event, Figure, FixtureLoad, Organisation, Place, Programme, Report, Synonym
 from portal.reports import paragraphs_of
+from portal.spreadsheets import SpreadsheetAdminMixin
 
 admin.site.site_header = "北疆工匠 · 数据管理"
 admin.site.site_title = "北疆工匠管理"
@@ -43,9 +44,10 @@ def paragraph_with_excerpt(citation: Citation) -> str:
     return format_html("{}<mark>{}</mark>{}", before, found, after)
 
 
-class PublicRecordAdmin(admin.ModelAdmin):
+class PublicRecordAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
     """What every public, citable record's admin page has: the citations as
-    an inline and, read-only, the cited paragraphs with the excerpt marked."""
+    an inline and, read-only, the cited paragraphs with the excerpt marked,
+    and spreadsheet import/export on the changelist."""
 
     inlines = [CitationInline]
     list_display = ["name", "name_en", "slug", "citation_count", "is_published"]

@@ -16,6 +16,7 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
 ]
 
 # Chinese at the root, English under /en/.

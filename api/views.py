@@ -1,0 +1,360 @@
+"""The read-only JSON API, version 1, built with django-ninja.
+
+Every public record kind gets a list endpoint (the same filters and search
+as the pages, paginated, with next/previous links) and a detail endpoint
+by slug. Invalid parameters give 400 and unknown records 404, both as RFC
+9457 problem details. Responses go through the page cache like the pages
+(portal.caching): ETag and 304 keyed by the content version, no cookies."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+import django_filters
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Path, Query, Router, Schema
+from ninja.errors import ValidationError
+from ninja.renderers import JSONRenderer
+from pydantic import AfterValidator, Field, create_model
+
+from api import filters
+from api import schemas as out
+from api.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemError, problem_response
+from craftsmen.models import Academy, Person, PilotBatch, PilotCategory, Tier, TierCount
+from exhibits.models import Exhibit
+from portal import search
+from portal.models import Event, Figure, Organisation, Place, Programme, Report, citations_prefetch
+from portal.text import MAX_QUERY_LENGTH
+
+PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+class PortalAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Error responses are served as application/problem+json: say so
+        in the schema, so clients (and schemathesis) expect it."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if str(status).startswith("4") and "application/json" in response.get("content", {}):
+                        response["content"] = {PROBLEM_CONTENT_TYPE: response["content"]["application/json"]}
+        return schema
+
+
+class ReadableJSONRenderer(JSONRenderer):
+    # Chinese text as UTF-8, not \u escapes.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = PortalAPI(
+    renderer=ReadableJSONRenderer(),
+    title="北疆工匠 API",
+    version="1",
+    description=(
+        "Read-only access to every public record of the portal, each with its citations (report slug, "
+        "paragraph, verbatim excerpt). Lists take the same filters and search (`q`) as the portal's pages "
+        "and are paginated (`page`, `page_size`). Errors are RFC 9457 problem details."
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs/",
+)
+
+
+@api.exception_handler(ProblemError)
+def _problem(request: HttpRequest, exc: ProblemError) -> HttpResponse:
+    return problem_response(request, exc.status, exc.title, exc.detail, exc.errors)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        name = str(error.get("loc", ["", "?"])[-1])
+        errors.setdefault(name, []).append(str(error.get("msg", "invalid")))
+    return problem_response(
+        request, 400, "Invalid parameters", "One or more parameters are not valid: " + ", ".join(errors), errors
+    )
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return problem_response(request, 404, "Not found", "There is no such record.")
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("must not contain a NUL character")
+    return value
+
+
+SearchText = Annotated[str, Field(max_length=MAX_QUERY_LENGTH), AfterValidator(_no_nul)]
+SlugText = Annotated[str, Field(max_length=120, pattern=SLUG_PATTERN)]
+ERRORS = {400: Problem, 404: Problem}
+
+
+def _params_schema(name: str, filterset_class) -> type[Schema]:
+    """The list endpoint's query parameters, derived from its FilterSet so
+    the documented parameters are exactly the filters applied."""
+    fields: dict = {}
+    for key, spec in (filterset_class.base_filters if filterset_class else {}).items():
+        if key == "q":
+            kind = SearchText
+            help_text = "Search, as on the portal's search page (Chinese, pinyin, English)."
+        elif isinstance(spec, django_filters.OrderingFilter):
+            kind = Literal[tuple(value for value, _ in spec.extra["choices"])]
+            help_text = "Order of the results (a leading - reverses it)."
+        elif isinstance(spec, django_filters.ChoiceFilter) and not isinstance(spec, django_filters.ModelChoiceFilter):
+            kind = Literal[tuple(value for value, _ in spec.extra["choices"] if value)]
+            help_text = f"Only records of this {key}."
+        elif isinstance(spec, django_filters.BooleanFilter):
+            kind = bool
+            help_text = f"Only records whose {key} is this."
+        else:
+            kind = SlugText
+            help_text = f"Only records linked to the {key} with this slug."
+        # Left out means "no filter"; the schema offers no null.
+        fields[key] = (kind, Field(None, description=help_text))
+    fields["page"] = (int, Field(1, ge=1, le=1_000_000, description="Page number, from 1."))
+    fields["page_size"] = (int, Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page."))
+    return create_model(name, __base__=Schema, **fields)
+
+
+def _page_schema(name: str, item: type[Schema]) -> type[Schema]:
+    return create_model(
+        name,
+        __base__=Schema,
+        count=(int, Field(description="Results on all pages.")),
+        next=(str | None, Field(description="The next page's URL, or null.")),
+        previous=(str | None, Field(description="The previous page's URL, or null.")),
+        results=(list[item], ...),
+    )
+
+
+def _filter_data(params: Schema) -> dict[str, str]:
+    data = {}
+    for key, value in params.model_dump(exclude_none=True).items():
+        if key in ("page", "page_size"):
+            continue
+        data[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+    return data
+
+
+def paginate(request: HttpRequest, queryset, page_number: int, page_size: int) -> dict:
+    paginator = Paginator(queryset, page_size)
+    try:
+        page = paginator.page(page_number)
+    except EmptyPage:
+        raise ProblemError(
+            404, "Not found", f"Page {page_number} is past the last page ({paginator.num_pages})."
+        ) from None
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    return {
+        "count": paginator.count,
+        "next": link(page.next_page_number()) if page.has_next() else None,
+        "previous": link(page.previous_page_number()) if page.has_previous() else None,
+        "results": list(page.object_list),
+    }
+
+
+@dataclass(frozen=True)
+class Resource:
+    """One record kind: its URL segment, names, schema, the single QuerySet
+    its endpoints read (all select_related/prefetch_related in it) and its
+    filters."""
+
+    segment: str
+    singular: str
+    schema: type[Schema]
+    queryset: Callable[[], QuerySet]
+    filterset: type[django_filters.FilterSet] | None = None
+
+
+def _published(model, *related: str, prefetch: tuple = ()) -> Callable[[], QuerySet]:
+    def queryset() -> QuerySet:
+        queryset = model.objects.published()
+        if related:
+            queryset = queryset.select_related(*related)
+        return queryset.prefetch_related(citations_prefetch(), *prefetch).order_by(*model._meta.ordering)
+
+    return queryset
+
+
+def _published_relation(lookup: str, model) -> Prefetch:
+    return Prefetch(lookup, queryset=model.objects.published())
+
+
+RESOURCES = [
+    Resource(
+        "exhibits",
+        "exhibit",
+        out.ExhibitOut,
+        lambda: Exhibit.objects.for_list_page().select_related("exhibition").prefetch_related(citations_prefetch()),
+        filters.ExhibitFilter,
+    ),
+    Resource("people", "person", out.PersonOut, _published(Person, "tier", "organisation"), filters.PersonFilter),
+    Resource("tiers", "tier", out.TierOut, _published(Tier, "region"), filters.TierFilter),
+    Resource(
+        "tier-counts",
+        "tier_count",
+        out.TierCountOut,
+        _published(TierCount, "tier", "place", "event"),
+        filters.TierCountFilter,
+    ),
+    Resource(
+        "pilot-batches",
+        "pilot_batch",
+        out.PilotBatchOut,
+        _published(
+            PilotBatch,
+            prefetch=(
+                Prefetch(
+                    "categories",
+                    queryset=PilotCategory.objects.published().prefetch_related(citations_prefetch()),
+                ),
+            ),
+        ),
+    ),
+    Resource(
+        "academies",
+        "academy",
+        out.AcademyOut,
+        _published(Academy, "academy_type", "organisation", "recognised_by", prefetch=("groups",)),
+        filters.AcademyFilter,
+    ),
+    Resource(
+        "events", "event", out.EventOut, _published(Event, "parent", "place", prefetch=("hosts",)), filters.EventFilter
+    ),
+    Resource(
+        "organisations",
+        "organisation",
+        out.OrganisationOut,
+        _published(Organisation, "parent", "place"),
+        filters.OrganisationFilter,
+    ),
+    Resource("figures", "figure", out.FigureOut, _published(Figure, "event", "organisation"), filters.FigureFilter),
+    Resource(
+        "programmes",
+        "programme",
+        out.ProgrammeOut,
+        _published(Programme, prefetch=("organisations",)),
+        filters.ProgrammeFilter,
+    ),
+    Resource("places", "place", out.PlaceOut, _published(Place, "parent"), filters.PlaceFilter),
+    Resource("reports", "report", out.ReportOut, lambda: Report.objects.all()),
+]
+
+
+def _list_results(request: HttpRequest, resource: Resource, params: Schema) -> dict:
+    queryset = resource.queryset()
+    if resource.filterset is not None:
+        filterset = resource.filterset(_filter_data(params), queryset=queryset)
+        if not filterset.is_valid():
+            errors = {key: [str(message) for message in messages] for key, messages in filterset.errors.items()}
+            raise ProblemError(
+                400, "Invalid parameters", "One or more filters are not valid: " + ", ".join(errors), errors
+            )
+        queryset = filterset.qs
+        if filterset.form.cleaned_data.get("sort"):
+            # The chosen order, then the slug, so pages never overlap.
+            queryset = queryset.order_by(*queryset.query.order_by, "slug")
+    return paginate(request, queryset, params.page, params.page_size)
+
+
+def _register(router: Router, resource: Resource) -> None:
+    params_schema = _params_schema(f"{resource.schema.__name__.removesuffix('Out')}Params", resource.filterset)
+    page_schema = _page_schema(f"{resource.schema.__name__.removesuffix('Out')}Page", resource.schema)
+    plural = resource.segment.replace("-", " ")
+
+    def list_view(request: HttpRequest, params: Query[params_schema]):
+        return _list_results(request, resource, params)
+
+    def detail_view(request: HttpRequest, slug: Path[SlugText]):
+        record = resource.queryset().filter(slug=slug).first()
+        if record is None:
+            raise ProblemError(404, "Not found", f"There is no public {resource.singular} with the slug {slug!r}.")
+        return record
+
+    router.get(
+        f"/{resource.segment}/",
+        response={200: page_schema, **ERRORS},
+        operation_id=f"list_{resource.segment.replace('-', '_')}",
+        summary=f"List {plural}",
+        tags=[resource.segment],
+        url_name=f"{resource.segment}-list",
+    )(list_view)
+    router.get(
+        f"/{resource.segment}/{{slug}}/",
+        response={200: resource.schema, **ERRORS},
+        operation_id=f"get_{resource.singular}",
+        summary=f"One {resource.singular.replace('_', ' ')} by slug",
+        tags=[resource.segment],
+        url_name=f"{resource.segment}-detail",
+    )(detail_view)
+
+
+router = Router()
+for _resource in RESOURCES:
+    _register(router, _resource)
+
+
+SearchKind = Literal[tuple(kind.key for kind in search.KINDS)]
+
+
+class SearchParams(Schema):
+    q: SearchText = Field("", description="The words to search for, as on the portal's search page.")
+    type: SearchKind = Field(None, description="Only results of this kind.")
+    page: int = Field(1, ge=1, le=1_000_000, description="Page number, from 1.")
+    page_size: int = Field(PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="Results per page.")
+
+
+SearchPage = _page_schema("SearchPage", out.SearchHitOut)
+
+
+@router.get(
+    "/search/",
+    response={200: SearchPage, **ERRORS},
+    operation_id="search",
+    summary="Search every public record",
+    tags=["search"],
+    url_name="search",
+)
+def search_view(request: HttpRequest, params: Query[SearchParams]):
+    results = search.matching(search.parse(params.q))
+    if params.type:
+        results = results.filter(kind=params.type)
+    return paginate(request, results, params.page, params.page_size)
+
+
+api.add_router("", router)
+
+
+def api_index(request: HttpRequest) -> HttpResponse:
+    """/api/: the versions there are, and where each one's schema and docs are."""
+    from django.http import JsonResponse
+    from django.urls import reverse
+
+    endpoints = {resource.segment: reverse(f"api-v1:{resource.segment}-list") for resource in RESOURCES}
+    endpoints["search"] = reverse("api-v1:search")
+    return JsonResponse(
+        {
+            "versions": {
+                "v1": {
+                    "schema": reverse("api-v1:openapi-json"),
+                    "docs": reverse("api-v1:openapi-view"),
+                    "endpoints": endpoints,
+                }
+            }
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
