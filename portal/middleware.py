@@ -19,8 +19,31 @@ class RejectNulBytesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         raw_query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path_info or b"\x00" in unquote_to_bytes(raw_query.replace("+", " ")):
-            return HttpResponseBadRequest(
-                "The address contains a NUL character.", content_type="text/plain; charset=utf-8"
+        in_path = "\x00" in request.path_info
+        if not in_path and b"\x00" not in unquote_to_bytes(raw_query.replace("+", " ")):
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            # API clients get the same problem body as every other 400 there.
+            from api.problems import problem_response
+
+            names = ["path"] if in_path else _parameters_with_nul(raw_query)
+            message = "Contains a NUL character."
+            return problem_response(
+                request,
+                400,
+                "Invalid parameters",
+                f"{', '.join(names)}: {message}",
+                errors={name: [message] for name in names},
             )
-        return self.get_response(request)
+        return HttpResponseBadRequest("The address contains a NUL character.", content_type="text/plain; charset=utf-8")
+
+
+def _parameters_with_nul(raw_query: str) -> list[str]:
+    names = []
+    for pair in raw_query.split("&"):
+        name, _, value = pair.partition("=")
+        if b"\x00" in unquote_to_bytes((name + value).replace("+", " ")):
+            decoded = unquote_to_bytes(name.replace("+", " ")).replace(b"\x00", b"").decode("utf-8", "replace")
+            if decoded not in names:
+                names.append(decoded)
+    return names
