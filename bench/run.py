@@ -326,6 +326,10 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
             log(f"round {round_number + 1} of {args.rounds}: {len(targets)} measurements of {args.duration} s")
             for target in targets:
                 target.results.append(wrk(target.url, args.duration, args.connections, args.threads))
+                # Requests still queued when wrk stops would slow the next page
+                # measured on this server: wait until it answers again.
+                health = "/-/versions.json" if target.server.startswith("datasette") else "/healthz"
+                wait_until_up(f"http://127.0.0.1:{ports[target.server]}{health}", servers.processes[target.server], 300)
         memory = servers.memory()
     finally:
         servers.stop()

@@ -71,6 +71,18 @@ def request_version(request: HttpRequest) -> int:
     return request.content_version
 
 
+def cached_by_version(request: HttpRequest, name: str, compute: Callable[[], object]) -> object:
+    """`compute()`, cached until the content version changes: for numbers
+    that cost a scan of a large table, like the home page's counts."""
+    key = f"value:{request_version(request)}:{name}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, COUNT_CACHE_SECONDS)
+    return value
+
+
 class VersionedCountPaginator(Paginator):
     """A Paginator whose COUNT(*) is cached by content version and query:
     on a list of 100,000 rows the count is the one cost that grows with the

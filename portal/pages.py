@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from craftsmen.models import Academy, Person
 from exhibits.models import Exhibit
 from portal import search
+from portal.caching import cached_by_version
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
@@ -24,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
     figures = Figure.objects.for_home_page()
     context = {
         "headline_figures": figures,
-        "sections": _section_counts(),
+        # Five COUNT(*)s over every table: 40 ms at 100,000 records.
+        "sections": cached_by_version(request, "home-section-counts", _section_counts),
         "reports": Report.objects.all(),
         "meta_description": _(
             "北疆工匠：内蒙古工会两篇报道中的职工创新成果、工匠梯队、产改试点单位、工匠学院与活动，"

@@ -134,3 +134,17 @@ def test_pages_are_cached_compressed_and_apart_from_the_uncompressed_variant(cli
     assert plain_hit["X-Page-Cache"] == "hit"
     assert "Content-Encoding" not in plain_hit
     assert client.get(url, HTTP_IF_NONE_MATCH=compressed["ETag"], HTTP_ACCEPT_ENCODING="gzip").status_code == 304
+
+
+def test_the_home_pages_counts_are_cached_by_content_version(client, exhibit, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert not [query for query in queries if "COUNT(*)" in query["sql"]]
+
+    make.exhibit(make.report(), exhibition=exhibit.exhibition)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/")
+    assert [query for query in queries if "COUNT(*)" in query["sql"]]

@@ -1,0 +1,61 @@
+"""The benchmark script's pure pieces. The benchmark itself (`make bench`)
+takes minutes and needs wrk and Datasette, so CI does not run it; its
+`--smoke` mode is the manual check that the whole thing still works."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+spec = importlib.util.spec_from_file_location("bench_run", Path(settings.BASE_DIR) / "bench" / "run.py")
+bench = importlib.util.module_from_spec(spec)
+sys.modules["bench_run"] = bench  # dataclasses look their module up there
+spec.loader.exec_module(bench)
+
+WRK_OUTPUT = """\
+Running 5s test @ http://127.0.0.1:8151/exhibits/
+  2 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    13.90ms    5.01ms  31.12ms   70.00%
+    Req/Sec   269.50     20.11   300.00     75.00%
+  Latency Distribution
+     50%  850.00us
+     75%   16.00ms
+     90%   20.00ms
+     99%    1.21s
+  2690 requests in 5.01s, 13.19MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    536.91
+Transfer/sec:      2.63MB
+"""
+
+
+def test_it_reads_throughput_percentiles_in_any_unit_and_failures_from_wrk():
+    result = bench.parse_wrk(WRK_OUTPUT)
+
+    assert result.requests_per_second == 536.91
+    assert result.p50_ms == pytest.approx(0.85)
+    assert result.p99_ms == pytest.approx(1210)
+    assert result.errors == 7
+
+
+def test_a_clean_run_has_no_errors():
+    clean = "\n".join(line for line in WRK_OUTPUT.splitlines() if "errors" not in line and "Non-2xx" not in line)
+    assert bench.parse_wrk(clean).errors == 0
+
+
+def test_the_table_gives_each_page_as_a_share_of_the_static_file():
+    targets = [
+        bench.Target("static file (whitenoise)", "portal-warm", "/static/x.css", [bench.Result(1000, 1, 2, 0)]),
+        bench.Target("home", "portal-warm", "/", [bench.Result(600, 2, 5, 0), bench.Result(700, 2, 4, 0)]),
+    ]
+    args = type("Args", (), {"database": "sqlite", "connections": 8, "duration": 5, "rounds": 2, "workers": 2})()
+    args.redis_url = None
+
+    text = bench.table(targets, {"portal-warm": [100.4, 101.6]}, 1000, args)
+
+    assert "| home | portal-warm | 600 | 2.0 | 5.0 | 60% | 0 |" in text
+    assert "portal-warm 100, 102" in text
