@@ -40,7 +40,8 @@ def test_filtering_by_the_makers_tier_finds_the_traction_lock(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["sector=no-such-sector", "kind=%00", "tier=" + "x" * 3000, "sort=drop-table", "page=-1", "page=abc", "page=99999"],
+    # (A NUL byte gets 400 before any view: tests/portal/test_bad_input.py.)
+    ["sector=no-such-sector", "kind=%FF", "tier=" + "x" * 3000, "sort=drop-table", "page=-1", "page=abc", "page=99999"],
 )
 def test_invalid_filter_values_give_a_clear_message_not_an_error(client, query):
     response = client.get(f"/exhibits/?{query}")
