@@ -3,7 +3,7 @@ from django.urls import Resolver404, path, re_path, resolve
 from django.views.decorators.http import require_GET
 
 from api.problems import problem_response
-from api.views import api, api_index
+from api.views import api, api_index, api_v1_index
 
 
 def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
@@ -23,6 +23,7 @@ def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
 
 urlpatterns = [
     path("", require_GET(api_index), name="api-index"),
+    path("v1/", require_GET(api_v1_index), name="api-v1-index"),
     path("v1/", api.urls),
     re_path(r"^(?P<rest>.*)$", api_not_found, name="api-not-found"),
 ]

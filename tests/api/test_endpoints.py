@@ -258,6 +258,7 @@ def test_the_index_lists_the_versions_endpoints_schema_and_docs(client):
     assert v1["schema"] == "/api/v1/openapi.json"
     assert v1["docs"] == "/api/v1/docs/"
     assert set(v1["endpoints"]) == {*KINDS, "reports", "search"}
+    assert get_json(client, "/api/v1/") == v1
 
 
 def test_the_openapi_schema_documents_every_endpoint_its_parameters_and_problem_responses(client):

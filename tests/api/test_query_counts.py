@@ -177,4 +177,4 @@ def test_the_search_endpoint_runs_a_constant_number_of_queries(client):
         while Exhibit.objects.count() < n:
             make.exhibit(source, name="稀土永磁电机", exhibition=show)
         counts.append(queries_for(client, f"/api/v1/search/?q=稀土&page_size=100&n={n}"))
-    assert counts == [4, 4]  # content version, synonyms, COUNT, the page
+    assert counts == [4, 4]
