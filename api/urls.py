@@ -1,9 +1,29 @@
-from django.urls import path
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import Resolver404, path, re_path, resolve
 from django.views.decorators.http import require_GET
 
-from api.views import api, api_index
+from api.problems import problem_response
+from api.views import api, api_index, api_v1_index
+
+
+def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any other path under /api/: a problem body like every API error
+    (the portal's HTML 404 page would be no use to an API client). Keeps
+    APPEND_SLASH's redirect, which this catch-all would otherwise defeat."""
+    if not request.path.endswith("/"):
+        try:
+            match = resolve(request.path + "/")
+        except Resolver404:
+            match = None
+        if match is not None and match.url_name != "api-not-found":
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(request.path + "/" + (f"?{query}" if query else ""))
+    return problem_response(request, 404, "Not found", f"There is no API endpoint at {request.path}.")
+
 
 urlpatterns = [
     path("", require_GET(api_index), name="api-index"),
+    path("v1/", require_GET(api_v1_index), name="api-v1-index"),
     path("v1/", api.urls),
+    re_path(r"^(?P<rest>.*)$", api_not_found, name="api-not-found"),
 ]

@@ -339,22 +339,27 @@ def search_view(request: HttpRequest, params: Query[SearchParams]):
 api.add_router("", router)
 
 
-def api_index(request: HttpRequest) -> HttpResponse:
-    """/api/: the versions there are, and where each one's schema and docs are."""
-    from django.http import JsonResponse
+def _v1_index() -> dict:
     from django.urls import reverse
 
     endpoints = {resource.segment: reverse(f"api-v1:{resource.segment}-list") for resource in RESOURCES}
     endpoints["search"] = reverse("api-v1:search")
-    return JsonResponse(
-        {
-            "versions": {
-                "v1": {
-                    "schema": reverse("api-v1:openapi-json"),
-                    "docs": reverse("api-v1:openapi-view"),
-                    "endpoints": endpoints,
-                }
-            }
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return {
+        "schema": reverse("api-v1:openapi-json"),
+        "docs": reverse("api-v1:openapi-view"),
+        "endpoints": endpoints,
+    }
+
+
+def api_index(request: HttpRequest) -> HttpResponse:
+    """/api/: the versions there are, and where each one's schema and docs are."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"versions": {"v1": _v1_index()}}, json_dumps_params={"ensure_ascii": False})
+
+
+def api_v1_index(request: HttpRequest) -> HttpResponse:
+    """/api/v1/: this version's endpoints, schema and docs."""
+    from django.http import JsonResponse
+
+    return JsonResponse(_v1_index(), json_dumps_params={"ensure_ascii": False})

@@ -258,6 +258,7 @@ def test_the_index_lists_the_versions_endpoints_schema_and_docs(client):
     assert v1["schema"] == "/api/v1/openapi.json"
     assert v1["docs"] == "/api/v1/docs/"
     assert set(v1["endpoints"]) == {*KINDS, "reports", "search"}
+    assert get_json(client, "/api/v1/") == v1
 
 
 def test_the_openapi_schema_documents_every_endpoint_its_parameters_and_problem_responses(client):
@@ -330,3 +331,17 @@ def test_a_repeat_request_gets_304_and_a_write_changes_the_etag(client):
 def test_chinese_text_is_sent_as_utf8_not_escaped(client):
     make.place(make.report(), name="呼和浩特市")
     assert "呼和浩特市" in client.get("/api/v1/places/").content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/v2/", "/api/v1/recipes/", "/api/v1/exhibits/a/b/"])
+def test_an_unknown_api_path_gets_a_404_problem_not_the_html_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == PROBLEM
+    assert response.json()["status"] == 404
+
+
+def test_a_path_without_its_trailing_slash_is_still_redirected(client):
+    response = client.get("/api/v1/exhibits?page=2")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/exhibits/?page=2"

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from exhibits.models import Exhibit
 from portal import search
 from tests import factories as make
 
@@ -166,3 +167,14 @@ def test_a_search_query_and_a_sort_add_one_query_at_most(client):
     with search.sync_suspended():
         grow(5)
     assert queries_for(client, "/api/v1/exhibits/?q=exhibit&sort=name") == 7
+
+
+def test_the_search_endpoint_runs_a_constant_number_of_queries(client):
+    source = make.report()
+    show = make.exhibition(source)
+    counts = []
+    for n in (5, 60):
+        while Exhibit.objects.count() < n:
+            make.exhibit(source, name="稀土永磁电机", exhibition=show)
+        counts.append(queries_for(client, f"/api/v1/search/?q=稀土&page_size=100&n={n}"))
+    assert counts == [4, 4]
