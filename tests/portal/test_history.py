@@ -152,3 +152,17 @@ def test_the_edit_history_still_bumps_the_content_version():
     place.name = "改名"
     place.save()
     assert current_version()[0] > before
+
+
+def test_a_public_records_history_and_revert_pages_open_in_the_admin(staff_client):
+    place = make.place(name="包头")
+    place.name = "包头市"
+    place.save()
+    first = place.history.earliest()
+
+    history = staff_client.get(reverse("admin:portal_place_history", args=[place.pk]))
+    assert history.status_code == 200
+    assert "包头市" in history.content.decode() or "name" in history.content.decode()
+    revert = staff_client.get(reverse("admin:portal_place_simple_history", args=[place.pk, first.history_id]))
+    assert revert.status_code == 200
+    assert 'value="包头"' in revert.content.decode()
