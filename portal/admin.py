@@ -1,12 +1,18 @@
 from django.contrib import admin
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
+from simple_history.admin import SimpleHistoryAdmin
 
+from portal.admin_site import PortalAdminSite
 from portal.models import Citation, Event, Figure, FixtureLoad, Organisation, Place, Programme, Report, Synonym
 from portal.reports import paragraphs_of
 from portal.spreadsheets import SpreadsheetAdminMixin
 
+# The default site, with two-factor when ADMIN_REQUIRE_2FA is on (the way
+# django-otp documents swapping it in without touching the URLs).
+admin.site.__class__ = PortalAdminSite
 admin.site.site_header = "北疆工匠 · 数据管理"
 admin.site.site_title = "北疆工匠管理"
 admin.site.index_title = "记录管理"
@@ -44,7 +50,22 @@ def paragraph_with_excerpt(citation: Citation) -> str:
     return format_html("{}<mark>{}</mark>{}", before, found, after)
 
 
-class PublicRecordAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
+class TrackedAdmin(SimpleHistoryAdmin):
+    """The admin of every model that keeps an edit history: each record's
+    versions, with who changed it and when, browsable and revertible from
+    its "history" button."""
+
+    history_list_display = ["history_username"]
+
+    def get_history_queryset(self, request, history_manager, pk_name: str, object_id):
+        # simple-history calls select_related() with no names when a model
+        # has no foreign key, which Django 6.1 deprecates.
+        history = history_manager.filter(**{pk_name: object_id})
+        foreign_keys = [f.name for f in history_manager.model.tracked_fields if isinstance(f, models.ForeignKey)]
+        return history.select_related(*foreign_keys) if foreign_keys else history
+
+
+class PublicRecordAdmin(SpreadsheetAdminMixin, TrackedAdmin):
     """What every public, citable record's admin page has: the citations as
     an inline and, read-only, the cited paragraphs with the excerpt marked,
     and spreadsheet import/export on the changelist."""
@@ -78,14 +99,14 @@ class PublicRecordAdmin(SpreadsheetAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(TrackedAdmin):
     list_display = ["title", "file_name", "title_is_ours", "date_as_written", "year", "year_is_inferred"]
     search_fields = ["title", "title_en", "file_name", "publisher"]
     list_filter = ["title_is_ours", "year_is_inferred"]
 
 
 @admin.register(Citation)
-class CitationAdmin(admin.ModelAdmin):
+class CitationAdmin(TrackedAdmin):
     list_display = ["__str__", "excerpt", "content_type", "object_id"]
     list_filter = ["report", "content_type"]
     search_fields = ["excerpt"]
@@ -152,6 +173,6 @@ class FixtureLoadAdmin(admin.ModelAdmin):
 
 
 @admin.register(Synonym)
-class SynonymAdmin(admin.ModelAdmin):
+class SynonymAdmin(TrackedAdmin):
     list_display = ["term", "expansion", "note"]
     search_fields = ["term", "expansion"]

@@ -167,6 +167,7 @@ class _Loader:
             if model_field.has_default() or model_field.null or model_field.blank:
                 setattr(instance, model_field.attname, _default_for(model_field))
         instance.full_clean()
+        instance._change_reason = HISTORY_REASON
         if is_new:
             instance.save()
             self.result.created += 1
@@ -175,6 +176,7 @@ class _Loader:
             self.result.updated += 1
         else:
             self.result.unchanged += 1
+            _history_baseline(model, [instance])
         for name, targets in many_to_many.items():
             getattr(instance, name).set(targets)
         for name in {f.name for f in model._meta.many_to_many} - set(many_to_many):
@@ -207,6 +209,7 @@ class _Loader:
         existing = Citation.objects.filter(content_type=content_type, object_id=instance.pk).order_by("order", "pk")
         current = [(c.report_id, c.paragraph, c.excerpt, c.order) for c in existing]
         if current == wanted:
+            _history_baseline(Citation, list(existing))
             return
         existing.delete()
         for report_id, paragraph, excerpt, order in wanted:
@@ -219,6 +222,7 @@ class _Loader:
                 object_id=instance.pk,
             )
             citation.full_clean()
+            citation._change_reason = HISTORY_REASON
             citation.save()
             self.result.citations_written += 1
 
@@ -265,6 +269,21 @@ def _snapshot(instance: models.Model) -> dict[str, Any]:
         for f in instance._meta.concrete_fields
         if f.name not in {"created_at", "updated_at"}
     }
+
+
+HISTORY_REASON = "载入数据（load_portal_data）"
+
+
+def _history_baseline(model: type[models.Model], instances: list[models.Model]) -> None:
+    """Records loaded before history was kept get a first version now, so
+    every later edit can be compared with, and reverted to, what the
+    fixtures said."""
+    if not instances:
+        return
+    recorded = set(model.history.filter(id__in=[i.pk for i in instances]).values_list("id", flat=True))
+    missing = [i for i in instances if i.pk not in recorded]
+    if missing:
+        model.history.bulk_history_create(missing, default_change_reason=HISTORY_REASON)
 
 
 def _describe(error: Exception) -> str:

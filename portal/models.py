@@ -10,9 +10,46 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
-class PublicQuerySet(models.QuerySet):
+class TrackedQuerySet(models.QuerySet):
+    """For models whose every edit keeps a history record: bulk updates
+    would change rows without one, so they are refused. Save each record
+    instead (or use simple_history.utils.bulk_update_with_history)."""
+
+    def update(self, **kwargs):
+        raise TypeError(
+            f"{self.model.__name__}: bulk update() would bypass the edit history; save each record instead."
+        )
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise TypeError(
+            f"{self.model.__name__}: bulk_update() would bypass the edit history; save each record instead."
+        )
+
+
+class HistoryUsername(models.Model):
+    """Who made a change, by name: kept even after the account is deleted
+    (the user id column has no foreign key, so nothing cascades)."""
+
+    history_username = models.CharField("操作人", max_length=150, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def edit_history(**kwargs) -> HistoricalRecords:
+    """The history every content model keeps: who (id and name) and when,
+    never deleted with the user."""
+    return HistoricalRecords(
+        bases=[HistoryUsername],
+        history_user_id_field=models.IntegerField("操作人编号", null=True, blank=True),
+        **kwargs,
+    )
+
+
+class PublicQuerySet(TrackedQuerySet):
     def published(self):
         """What the public may see. Defined once, used by every page, sitemap
         and search document."""
@@ -128,6 +165,9 @@ class Report(models.Model):
     description_en = models.TextField("英文简介", blank=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
 
+    objects = TrackedQuerySet.as_manager()
+    history = edit_history()
+
     class Meta:
         verbose_name = "来源报告"
         verbose_name_plural = "来源报告"
@@ -166,6 +206,9 @@ class Citation(models.Model):
     record = GenericForeignKey("content_type", "object_id")
     order = models.PositiveSmallIntegerField("排序", default=0)
 
+    objects = TrackedQuerySet.as_manager()
+    history = edit_history()
+
     class Meta:
         verbose_name = "引用"
         verbose_name_plural = "引用"
@@ -199,6 +242,7 @@ class PublicRecord(models.Model):
     citations = GenericRelation(Citation, verbose_name="引用")
 
     objects = PublicQuerySet.as_manager()
+    history = edit_history(inherit=True)
 
     class Meta:
         abstract = True
@@ -453,6 +497,9 @@ class Synonym(models.Model):
     term = models.CharField("输入词", max_length=50, unique=True)
     expansion = models.CharField("扩展为", max_length=200)
     note = models.CharField("说明", max_length=200, blank=True)
+
+    objects = TrackedQuerySet.as_manager()
+    history = edit_history()
 
     class Meta:
         verbose_name = "同义词"

@@ -6,6 +6,7 @@ Every value comes from the environment through the small typed readers in
 refuses to start until SECRET_KEY and ALLOWED_HOSTS are given.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,10 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",
     "import_export",
+    "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "portal",
     "craftsmen",
     "exhibits",
@@ -54,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.routers.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "portal.caching.PageCacheMiddleware",
@@ -63,7 +69,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,12 +132,14 @@ DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", default=4)
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", default=2)
 
 
-def _database(url: str) -> dict:
+def _database(url: str, read_only: bool = False) -> dict:
     config = dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.postgresql":
         options = config.setdefault("OPTIONS", {})
         options["options"] = f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}"
         options["connect_timeout"] = DATABASE_CONNECT_TIMEOUT
+        if read_only:
+            options["options"] += " -c default_transaction_read_only=on"
         if DATABASE_POOL:
             # Django's psycopg pool replaces persistent connections. Health
             # checks stay on: the pool then checks a connection before handing
@@ -149,7 +160,67 @@ DATABASES = {"default": _database(env_str("DATABASE_URL", default=f"sqlite:///{B
 DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", default=None)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = _database(DATABASE_REPLICA_URL) | {"TEST": {"MIRROR": "default"}}
-    DATABASE_ROUTERS = ["portal.routers.ReplicaRouter"]
+
+# Public requests read through a least-privilege `reader` alias and cannot
+# write (portal.routers). On PostgreSQL it is a role made by
+# `manage.py setup_reader_role`, given as DATABASE_READER_URL; without it
+# public reads use the writer. On SQLite it is the same file opened
+# read-only.
+DATABASE_READER_URL = env_str("DATABASE_READER_URL", default=None)
+
+
+def _reader(default: dict) -> dict | None:
+    if DATABASE_READER_URL:
+        config = _database(DATABASE_READER_URL, read_only=True)
+    elif default["ENGINE"] == "django.db.backends.sqlite3" and str(default["NAME"]) != ":memory:":
+        uri = Path(default["NAME"]).resolve().as_uri() + "?mode=ro"
+        config = {**default, "NAME": uri, "OPTIONS": {**default.get("OPTIONS", {})}}
+    else:
+        return None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # mode=ro cannot be undone by the connection; query_only also
+        # covers a test's in-memory database, which cannot be opened ro.
+        config.setdefault("OPTIONS", {})["init_command"] = "PRAGMA query_only = ON"
+    return config | {"TEST": {"MIRROR": "default"}}
+
+
+if (_reader_config := _reader(DATABASES["default"])) is not None:
+    DATABASES["reader"] = _reader_config
+DATABASE_ROUTERS = ["portal.routers.PortalRouter"]
+
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username and address pair
+    # before the password is even checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# The admin resists brute force: 5 failed logins for one username from one
+# address lock that pair (not everyone behind the address) for a cool-off
+# period, answered with 429; every attempt is logged in the admin.
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", default=15))
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
+# How many proxies in front of the portal append to X-Forwarded-For; 0
+# trusts only the socket's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", default=0)
+
+# Optional TOTP two-factor for the admin (portal.admin_site); enrol with
+# `manage.py enrol_totp USERNAME`.
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", default=False)
+OTP_TOTP_ISSUER = "北疆工匠"
+
+# Only the admin has a session: its cookie is never readable by scripts,
+# never sent cross-site, and lasts a working day at most.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_AGE = env_int("ADMIN_SESSION_SECONDS", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,6 +5,7 @@ suspended syncing) rebuild the index once at the end instead."""
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
 from portal import search
 from portal.caching import bump_content_version
@@ -84,3 +85,11 @@ def search_schema_after_migrate(sender, using="default", **kwargs):
     from django.db import connections
 
     search.ensure_search_schema(connections[using])
+
+
+@receiver(pre_create_historical_record)
+def history_names_the_user(sender, history_instance, history_user=None, **kwargs):
+    """Keep the editor's name beside the id, so the history still says who
+    after the account is deleted."""
+    if history_user is not None and hasattr(history_instance, "history_username"):
+        history_instance.history_username = history_user.get_username()

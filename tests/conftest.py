@@ -1,8 +1,11 @@
 """Test-only settings overrides live here and nowhere else."""
 
+import secrets
+
 import pytest
 from django.core.cache import caches
-from django.db import transaction
+from django.core.management import call_command
+from django.db import connections, transaction
 
 from portal.fixtures import load_fixtures
 
@@ -13,8 +16,40 @@ def pytest_configure(config):
     # installs the replica router.
     from django.conf import settings
 
+    default = settings.DATABASES["default"]
     if "replica" not in settings.DATABASES:
-        settings.DATABASES["replica"] = {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}}
+        settings.DATABASES["replica"] = {**default, "TEST": {"MIRROR": "default"}}
+    # On PostgreSQL the public reader is a role of its own, named after the
+    # test database (roles are shared by the whole cluster, and so by
+    # parallel runs): test_portal → test_portal_reader. django_db_setup
+    # below creates it. (On SQLite settings.py already made the alias.)
+    if default["ENGINE"] == "django.db.backends.postgresql" and "reader" not in settings.DATABASES:
+        from portal.reader import reader_role_name
+
+        test_name = default.get("TEST", {}).get("NAME") or f"test_{default['NAME']}"
+        options = dict(default.get("OPTIONS", {}))
+        options["options"] = f"{options.get('options', '')} -c default_transaction_read_only=on".strip()
+        settings.DATABASES["reader"] = {
+            **default,
+            "USER": reader_role_name(test_name),
+            "PASSWORD": secrets.token_urlsafe(16),
+            "OPTIONS": options,
+            "TEST": {"MIRROR": "default"},
+        }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, and on PostgreSQL its reader role with its grants."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        with django_db_blocker.unblock():
+            call_command("setup_reader_role", verbosity=0)
+    yield
+    # The test database cannot be dropped while the reader is connected.
+    with django_db_blocker.unblock():
+        connections["reader"].close()
 
 
 @pytest.fixture(autouse=True)

@@ -43,6 +43,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     Django treat every later test as async code; moving these tests to the
     end keeps that loop (and the setting below) away from the rest."""
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # The live server's public pages read through the reader alias
+    # (portal.routers), which a test must declare to use.
+    here = Path(__file__).parent
+    for item in items:
+        if Path(item.fspath).is_relative_to(here):
+            item.add_marker(pytest.mark.django_db(transaction=True, databases=["default", "reader"]))
 
 
 @pytest.fixture(scope="session")

@@ -36,7 +36,20 @@ def test_every_change_form_opens_for_a_loaded_record(staff_client, model):
     if record is None:
         # Models the reports give no rows for (named pilot units) and the
         # auth models: their add form must open instead.
-        assert model._meta.label in {"craftsmen.PilotUnit", "auth.Group", "auth.User"}
+        # Login attempts and two-factor devices: none until someone logs in.
+        assert model._meta.label in {
+            "craftsmen.PilotUnit",
+            "auth.Group",
+            "auth.User",
+            "axes.AccessAttempt",
+            "axes.AccessFailureLog",
+            "axes.AccessLog",
+            "otp_totp.TOTPDevice",
+        }
+        if model._meta.label in {"axes.AccessAttempt", "axes.AccessFailureLog"}:
+            # Logs nobody may write by hand.
+            assert staff_client.get(admin_url(model, "add")).status_code == 403
+            return
         url = admin_url(model, "add")
     else:
         url = admin_url(model, "change", record.pk)

@@ -90,7 +90,9 @@ def test_if_changed_skips_fixtures_already_loaded_and_keeps_edits(tmp_path, repo
     fixtures = tmp_path / "fixtures"
     write(fixtures, "01.json", [report_record(), person_record()])
     load_fixtures(fixtures)
-    Person.objects.update(description="管理员的修改")
+    person = Person.objects.get()
+    person.description = "管理员的修改"
+    person.save()
 
     result = load_fixtures(fixtures, if_changed=True)
 

@@ -7,12 +7,18 @@ from django.db import connections, router, transaction
 from django.test.utils import CaptureQueriesContext
 
 from portal.models import Report
-from portal.routers import ReplicaRouter
+from portal.routers import PortalRouter
 from tests import factories as make
 
 
+def replica_router() -> PortalRouter:
+    routing = PortalRouter()
+    routing.reader, routing.replica = None, "replica"
+    return routing
+
+
 def test_the_router_sends_reads_to_the_replica_and_writes_to_the_primary(db):
-    routing = ReplicaRouter()
+    routing = replica_router()
     assert routing.db_for_write(Report) == "default"
     with transaction.atomic():
         assert routing.db_for_read(Report) == "default"
@@ -25,7 +31,7 @@ def test_the_router_sends_reads_to_the_replica_and_writes_to_the_primary(db):
 @pytest.fixture
 def replica():
     original = router.routers
-    router.routers = [ReplicaRouter()]
+    router.routers = [replica_router()]
     try:
         yield connections["replica"]
     finally:
