@@ -199,6 +199,8 @@ AUTHENTICATION_BACKENDS = [
 # address lock that pair (not everyone behind the address) for a cool-off
 # period, answered with 429; every attempt is logged in the admin.
 AXES_FAILURE_LIMIT = 5
+# No banner on every manage.py command.
+AXES_VERBOSE = False
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True

@@ -172,9 +172,12 @@ def test_a_search_query_and_a_sort_add_one_query_at_most(client):
 def test_the_search_endpoint_runs_a_constant_number_of_queries(client):
     source = make.report()
     show = make.exhibition(source)
+    # The first search of a process also reads the synonym table, which is
+    # then cached; count the steady state.
+    queries_for(client, "/api/v1/search/?q=warm-up")
     counts = []
     for n in (5, 60):
         while Exhibit.objects.count() < n:
             make.exhibit(source, name="稀土永磁电机", exhibition=show)
         counts.append(queries_for(client, f"/api/v1/search/?q=稀土&page_size=100&n={n}"))
-    assert counts == [4, 4]
+    assert counts == [3, 3]
