@@ -345,3 +345,62 @@ def test_a_path_without_its_trailing_slash_is_still_redirected(client):
     response = client.get("/api/v1/exhibits?page=2")
     assert response.status_code == 301
     assert response["Location"] == "/api/v1/exhibits/?page=2"
+
+
+COMMON_FIELDS = ["slug", "name", "name_en", "description", "description_en", "inferred_note", "url", "citations"]
+STABLE_FIELDS = {
+    "ExhibitOut": [
+        *COMMON_FIELDS,
+        "exhibition",
+        "area",
+        "kind",
+        "organisation",
+        "sectors",
+        "makers",
+        "makers_as_written",
+        "problem",
+        "how_it_works",
+    ],
+    "PersonOut": [*COMMON_FIELDS, "title", "organisation", "tier", "tier_basis"],
+    "TierOut": [*COMMON_FIELDS, "scope", "rank", "is_trainee", "ladder_role", "region"],
+    "TierCountOut": [*COMMON_FIELDS, "tier", "place", "event", "count", "unit", "phrase"],
+    "PilotBatchOut": [*COMMON_FIELDS, "number", "categories"],
+    "AcademyOut": [*COMMON_FIELDS, "academy_type", "groups", "organisation", "recognition", "recognised_by"],
+    "EventOut": [
+        *COMMON_FIELDS,
+        "kind",
+        "parent",
+        "date_as_written",
+        "start_date",
+        "end_date",
+        "date_is_inferred",
+        "place",
+        "theme",
+        "hosts",
+    ],
+    "OrganisationOut": [*COMMON_FIELDS, "kind", "short_names", "parent", "place"],
+    "FigureOut": [
+        *COMMON_FIELDS,
+        "topic",
+        "value",
+        "value_max",
+        "unit",
+        "precision",
+        "phrase",
+        "is_headline",
+        "event",
+        "organisation",
+    ],
+    "ProgrammeOut": [*COMMON_FIELDS, "kind", "organisations"],
+    "PlaceOut": [*COMMON_FIELDS, "kind", "parent"],
+    "CitationOut": ["report", "paragraph", "excerpt", "url"],
+    "Problem": ["type", "title", "status", "detail", "errors"],
+}
+
+
+def test_field_names_are_stable(client):
+    """Renaming or dropping a field breaks re-users: it takes a new API
+    version, not an edit here."""
+    components = get_json(client, "/api/v1/openapi.json")["components"]["schemas"]
+    for name, fields in STABLE_FIELDS.items():
+        assert list(components[name]["properties"]) == fields, name
