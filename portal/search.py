@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, router, transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils import translation
@@ -598,7 +598,14 @@ def counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
     return counts
 
 
+def _reading_connection():
+    """The connection public reads go through (the read-only reader, or a
+    replica, when the router says so); raw SQL must ask, as the ORM does."""
+    return connections[router.db_for_read(SearchDocument)]
+
+
 def _count_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+    connection = _reading_connection()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -656,6 +663,7 @@ class SearchResults:
             return []
         low, high = id_range(self.kind) if self.kind else (0, 1 << 62)
         exclude = exclude or []
+        connection = _reading_connection()
         sqlite = connection.vendor == "sqlite"
         excluded = f"AND {'rowid' if sqlite else 'id'} NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
         with connection.cursor() as cursor:

@@ -47,7 +47,8 @@ def test_each_list_endpoint_lists_public_records_with_their_citations_and_hides_
     source = make.report(slug="report-api")
     shown = _kinds()[segment](source)
     hidden = _kinds()[segment](source)
-    type(hidden).objects.filter(pk=hidden.pk).update(is_published=False)
+    hidden.is_published = False
+    hidden.save()
 
     body = get_json(client, f"/api/v1/{segment}/")
 
@@ -66,7 +67,8 @@ def test_each_detail_endpoint_gives_the_record_and_404_for_an_unknown_or_unpubli
     source = make.report()
     shown = _kinds()[segment](source)
     hidden = _kinds()[segment](source)
-    type(hidden).objects.filter(pk=hidden.pk).update(is_published=False)
+    hidden.is_published = False
+    hidden.save()
 
     assert get_json(client, f"/api/v1/{segment}/{shown.slug}/")["slug"] == shown.slug
     for slug in (hidden.slug, "no-such-record"):
