@@ -19,7 +19,9 @@ from craftsmen.models import Academy, AcademyType, Person, PilotCategory, Tier, 
 from exhibits.models import Exhibit
 from portal.models import Citation, Event, Figure, Organisation, Place, Programme, Report, SearchDocument
 
-CHUNK_SIZE = 1000
+# Rows per query (and per prefetch): small enough that the prefetched
+# relations of one chunk stay a few MiB, large enough to keep queries few.
+CHUNK_SIZE = 250
 
 
 @dataclass(frozen=True)
