@@ -3,7 +3,9 @@
 Runs the URL through Django's test client against the configured database,
 reads the streamed body chunk by chunk without keeping it, and reports the
 rows, bytes, seconds, the tracemalloc peak (Python allocations during the
-request) and the process's peak RSS before and after. Use it on a database
+request) and the process's peak RSS before and after. Run it with
+DEBUG=false: in debug mode Django logs every query (up to 9,000), which
+an export of many chunks fills with tens of MiB of SQL. Use it on a database
 filled by generate_synthetic_data, e.g.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py export_benchmark '/search/export.csv?q=合成'
@@ -16,6 +18,7 @@ import resource
 import time
 import tracemalloc
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.test import Client
 
@@ -32,6 +35,8 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1", help="Host header (must be in ALLOWED_HOSTS).")
 
     def handle(self, *args, url: str, host: str, **options):
+        if settings.DEBUG:
+            self.stderr.write("Warning: DEBUG is on; its query log inflates the memory measured. Set DEBUG=false.")
         client = Client(HTTP_HOST=host)
         rss_before = peak_rss_mib()
         tracemalloc.start()
