@@ -28,6 +28,13 @@ class ExhibitQuerySet(PublicQuerySet):
             )
         )
 
+    def for_label_page(self):
+        return (
+            self.published()
+            .select_related("organisation")
+            .prefetch_related(Prefetch("makers", queryset=Person.objects.published()))
+        )
+
     def related_to(self, exhibit: "Exhibit"):
         """Other exhibits of the same sector or shown in the same area."""
         same = models.Q(sectors__in=exhibit.sectors.all())

@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -6,19 +7,28 @@ from django.views.decorators.http import require_GET
 
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
+from portal import datasets
 from portal.caching import VersionedCountPaginator
+from portal.downloads import export_response, filter_labels
 from portal.filtering import active_filters
 from portal.seo import jsonld_for
 
 PAGE_SIZE = 20
 
 
-@require_GET
-def exhibit_list(request: HttpRequest) -> HttpResponse:
-    filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.for_list_page())
+def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
+    """The list's filters applied to queryset, in the list's order; the page
+    and its exports both use this, so an export holds what the page shows."""
+    filterset = ExhibitFilter(request.GET, queryset=queryset)
     results = filterset.qs
     if "sort" not in request.GET or not filterset.form.cleaned_data.get("sort"):
         results = results.order_by("order", "slug")
+    return filterset, results
+
+
+@require_GET
+def exhibit_list(request: HttpRequest) -> HttpResponse:
+    filterset, results = filtered(request, Exhibit.objects.for_list_page())
     page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,
@@ -30,6 +40,13 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "exhibits/exhibit_list.html", context)
+
+
+@require_GET
+def exhibit_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    _, results = filtered(request, datasets.EXHIBITS.queryset())
+    filters = filter_labels(request, [*ExhibitFilter.base_filters.keys()])
+    return export_response(request, datasets.EXHIBITS, results, fmt, filters)
 
 
 @require_GET

@@ -162,10 +162,16 @@ class PageCacheMiddleware:
             cached["X-Page-Cache"] = "hit"
             return cached
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        if response.status_code == 200 and not response.cookies:
             self._headers(response, etag, changed_at)
-            cache.set(key, response, settings.PAGE_CACHE_SECONDS)
-            response["X-Page-Cache"] = "miss"
+            if response.streaming:
+                # Exports and the data zip: as deterministic per content
+                # version as a page, so they get the ETag (a repeat download
+                # is a 304), but are never buffered into the cache.
+                response["X-Page-Cache"] = "bypass"
+            else:
+                cache.set(key, response, settings.PAGE_CACHE_SECONDS)
+                response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod

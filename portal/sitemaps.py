@@ -21,6 +21,7 @@ class StaticPages(Sitemap):
             "academies:list",
             "events:list",
             "sources:list",
+            "data",
         ]
 
     def location(self, name: str) -> str:

@@ -1,9 +1,9 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from portal import pages, views
+from portal import downloads, pages, views
 from portal.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -24,11 +24,20 @@ urlpatterns += i18n_patterns(
     path("", pages.home, name="home"),
     path("figures/", pages.figures, name="figures"),
     path("search/", pages.search_page, name="search"),
+    re_path(r"^search/export\.(?P<fmt>csv|xlsx)$", downloads.search_export, name="search-export"),
+    path("data/", downloads.data_page, name="data"),
+    path("data/beijiang-gongjiang-data.zip", downloads.data_zip, name="data-zip"),
     path("exhibits/", include("exhibits.urls")),
     path("craftsmen/", include("craftsmen.urls")),
     path("pilot-units/", include("craftsmen.pilot_urls")),
     path("academies/", include("craftsmen.academy_urls")),
     path("events/", include(("portal.event_urls", "events"))),
+    re_path(
+        r"^organisations/export\.(?P<fmt>csv|xlsx)$",
+        downloads.simple_export,
+        {"dataset": "organisations"},
+        name="organisations-export",
+    ),
     path("organisations/<slug:slug>/", pages.organisation_detail, name="organisation-detail"),
     path("sources/", include(("portal.source_urls", "sources"))),
     prefix_default_language=False,

@@ -12,6 +12,7 @@ LIST_PATHS = [
     "/events/",
     "/sources/",
     "/figures/",
+    "/data/",
 ]
 
 DETAIL_PATHS = [
@@ -25,5 +26,12 @@ DETAIL_PATHS = [
     "/sources/helingeer-chuangxin-tuijin-xingdong/",
 ]
 
-PUBLIC_PATHS = LIST_PATHS + DETAIL_PATHS
+# Print pages (exhibit labels): public and checked like every page, but not
+# in the sitemap, and they cite nothing themselves.
+PRINT_PATHS = [
+    "/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/label/",
+    "/exhibits/areas/xitu-chanyelian-tese-zhanshiqu/labels/?layout=a4",
+]
+
+PUBLIC_PATHS = LIST_PATHS + DETAIL_PATHS + PRINT_PATHS
 ENGLISH_PATHS = ["/en" + path for path in PUBLIC_PATHS]

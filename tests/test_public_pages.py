@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.public_urls import DETAIL_PATHS, ENGLISH_PATHS, PUBLIC_PATHS
+from tests.public_urls import DETAIL_PATHS, ENGLISH_PATHS, LIST_PATHS, PUBLIC_PATHS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 
@@ -24,7 +24,7 @@ PAGE_NAMES = sorted(
     name
     for name in named_urls_without_arguments()
     if not name.startswith(("admin:", "api"))  # the JSON API is tested in tests/api/
-    and name not in {"healthz", "robots-txt", "django.contrib.sitemaps.views.sitemap"}
+    and name not in {"healthz", "robots-txt", "django.contrib.sitemaps.views.sitemap", "data-zip"}
 )
 
 
@@ -104,7 +104,7 @@ def test_the_language_switch_points_at_the_same_page(client):
 
 def test_the_sitemap_lists_every_public_page_in_both_languages(client):
     xml = client.get("/sitemap.xml").content.decode()
-    for path in PUBLIC_PATHS:
+    for path in LIST_PATHS + DETAIL_PATHS:
         assert f"http://testserver{path}</loc>" in xml, path
         assert f"http://testserver/en{path}</loc>" in xml, path
 

@@ -221,6 +221,38 @@ def source_page():
     return f"/sources/{source.slug}/", grow
 
 
+def exhibit_label_page():
+    source = make.report()
+    item = make.exhibit(source, exhibition=make.exhibition(source), organisation=make.organisation(source))
+
+    def grow(n):
+        for _ in range(n):
+            item.makers.add(make.person(source))
+
+    return f"/exhibits/{item.slug}/label/?layout=a4", grow
+
+
+def area_labels_page():
+    source = make.report()
+    show = make.exhibition(source)
+    region = make.area(source, exhibition=show)
+
+    def grow(n):
+        for _ in range(n):
+            maker = make.person(source)
+            make.exhibit(source, exhibition=show, area=region, organisation=make.organisation(source), makers=[maker])
+
+    return f"/exhibits/areas/{region.slug}/labels/", grow
+
+
+def data_page():
+    def grow(n):
+        for _ in range(n):
+            make.report()
+
+    return "/data/", grow
+
+
 PAGES = {
     "home": (home_page, 9),
     "exhibit list": (exhibit_list_page, 10),
@@ -236,6 +268,9 @@ PAGES = {
     "figures": (figures_page, 3),
     "sources": (sources_page, 2),
     "source": (source_page, 6),
+    "exhibit label": (exhibit_label_page, 3),
+    "area labels": (area_labels_page, 4),
+    "data": (data_page, 2),
 }
 
 
