@@ -666,23 +666,57 @@ class SearchResults:
         connection = _reading_connection()
         sqlite = connection.vendor == "sqlite"
         excluded = f"AND {'rowid' if sqlite else 'id'} NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
-        with connection.cursor() as cursor:
-            if sqlite:
+        if sqlite:
+            with connection.cursor() as cursor:
                 cursor.execute(
                     f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s "
                     f"{excluded} ORDER BY rowid LIMIT %s OFFSET %s",
                     [fts5_expression(self.parsed, head_only=head), low, high, *exclude, limit, offset],
                 )
-            else:
-                column = "head_vector" if head else "search_vector"
-                # `id + 0`: sort the matches rather than walk the primary
-                # key hoping to meet them, which is slow for rare words.
-                cursor.execute(
-                    f"SELECT id FROM portal_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
-                    f"AND id >= %s AND id < %s {excluded} ORDER BY id + 0 LIMIT %s OFFSET %s",
-                    [tsquery_expression(self.parsed), low, high, *exclude, limit, offset],
-                )
+                return [row[0] for row in cursor.fetchall()]
+        column = "head_vector" if head else "search_vector"
+        walk = not head and self._walk_is_cheaper(limit + offset, self.count() - len(exclude))
+        with transaction.atomic(), connection.cursor() as cursor:
+            # Two plans, chosen from the exact counts rather than left to
+            # the planner (which misjudges how common a phrase is): for a
+            # common word, walk the primary key in order until the page is
+            # full; otherwise read every match from the GIN index and sort
+            # (`id + 0` keeps the planner off the primary key). Never scan
+            # the whole table.
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', %s, true)",
+                ["off" if walk else "on"],
+            )
+            cursor.execute(
+                f"SELECT id FROM portal_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
+                f"AND id >= %s AND id < %s {excluded} ORDER BY {'id' if walk else 'id + 0'} LIMIT %s OFFSET %s",
+                [tsquery_expression(self.parsed), low, high, *exclude, limit, offset],
+            )
             return [row[0] for row in cursor.fetchall()]
+
+    def _walk_is_cheaper(self, wanted: int, matches: int) -> bool:
+        """Walking the kind's documents in id order visits about wanted ×
+        documents / matches rows; reading every match visits `matches`."""
+        if matches <= 0:
+            return False
+        documents = document_counts()
+        size = documents.get(self.kind, 0) if self.kind else sum(documents.values())
+        return wanted * size / matches < matches
+
+
+def document_counts() -> dict[str, int]:
+    """How many documents each kind has, cached by content version."""
+    from portal.caching import current_version
+
+    key = f"search:documents:{connection.vendor}:{current_version()[0]}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    counts = cache.get(key)
+    if counts is None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument GROUP BY 1")
+            counts = {KIND_BY_ORDER[order].key: n for order, n in cursor.fetchall() if order in KIND_BY_ORDER}
+        cache.set(key, counts, COUNTS_CACHE_SECONDS)
+    return counts
 
 
 # --------------------------------------------------------------------------

@@ -192,3 +192,62 @@ class TestAnalyzer:
 
     def test_highlight_escapes_html(self):
         assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
+
+
+@pytest.mark.parametrize(
+    ("query", "kind"), [("工匠", ""), ("工匠", "person"), ("内蒙古", ""), ("gfl", ""), ("稀土", "")]
+)
+def test_search_results_pages_are_the_matches_in_result_order(query, kind):
+    parsed = search.parse(query)
+    expected = search.matching(parsed)
+    if kind:
+        expected = expected.filter(kind=kind)
+    expected = [d.pk for d in expected]
+    results = search.SearchResults(parsed, kind)
+    assert results.count() == len(results) == len(expected)
+    pages = [d.pk for start in range(0, len(expected) + 7, 7) for d in results[start : start + 7]]
+    assert pages == expected
+
+
+def test_search_results_of_an_empty_query_are_empty():
+    results = search.SearchResults(search.parse("，。"))
+    assert results.count() == 0 and results[0:20] == []
+
+
+def test_document_ids_put_each_kind_in_its_own_range_in_order():
+    from portal.models import SearchDocument
+
+    rows = list(SearchDocument.objects.order_by("id").values_list("id", "kind", "kind_order"))
+    assert rows
+    for pk, kind, kind_order in rows:
+        low, high = search.id_range(kind)
+        assert low < pk < high and pk >> search.KIND_SHIFT == kind_order
+    assert [kind_order for _, _, kind_order in rows] == sorted(kind_order for _, _, kind_order in rows)
+
+
+def test_counts_by_kind_are_cached_until_the_content_changes(django_assert_num_queries):
+    from portal.caching import bump_content_version
+
+    parsed = search.parse("工匠")
+    counts = search.counts_by_kind(parsed)
+    with django_assert_num_queries(1):  # the content version only
+        assert search.counts_by_kind(parsed) == counts
+    bump_content_version()
+    with django_assert_num_queries(2):
+        assert search.counts_by_kind(parsed) == counts
+
+
+def test_an_outdated_sqlite_index_is_replaced_with_the_prefix_indexes():
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 table")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {search.FTS_TABLE}")
+        cursor.execute(
+            f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(head, pinyin, body, "
+            "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')"
+        )
+    assert search.ensure_search_schema() is True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
+        assert cursor.fetchone()[0] == search.FTS5_TABLE_SQL
+    assert "高凤林" in titles("gfl")

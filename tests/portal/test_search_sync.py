@@ -74,3 +74,24 @@ def test_unpublishing_a_record_removes_it_from_search():
     event.is_published = False
     event.save()
     assert found("乌海") == []
+
+
+def test_a_new_record_gets_the_next_id_of_its_kind():
+    source = make.report()
+    first = make.person(source, name="哈斯巴根")
+    second = make.person(source, name="其木格")
+    ids = [search.SearchResults(search.parse(name))[0:1][0].pk for name in (first.name, second.name)]
+    low, high = search.id_range("person")
+    assert low < ids[0] < ids[1] < high
+
+
+def test_a_synonym_edit_applies_to_the_next_search_despite_the_cached_table():
+    from portal.models import Synonym
+
+    source = make.report()
+    make.organisation(source, name="锡林郭勒盟总工会")
+    assert found("锡盟工会") == []
+    Synonym.objects.create(term="锡盟工会", expansion="锡林郭勒盟总工会")
+    assert found("锡盟工会") == ["锡林郭勒盟总工会"]
+    Synonym.objects.filter(term="锡盟工会").delete()  # a queryset delete sends post_delete too
+    assert found("锡盟工会") == []
