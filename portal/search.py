@@ -676,7 +676,7 @@ class SearchResults:
                 return [row[0] for row in cursor.fetchall()]
         column = "head_vector" if head else "search_vector"
         walk = not head and self._walk_is_cheaper(limit + offset, self.count() - len(exclude))
-        with transaction.atomic(), connection.cursor() as cursor:
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
             # Two plans, chosen from the exact counts rather than left to
             # the planner (which misjudges how common a phrase is): for a
             # common word, walk the primary key in order until the page is
@@ -708,6 +708,7 @@ def document_counts() -> dict[str, int]:
     """How many documents each kind has, cached by content version."""
     from portal.caching import current_version
 
+    connection = _reading_connection()
     key = f"search:documents:{connection.vendor}:{current_version()[0]}"
     cache = caches[settings.PAGE_CACHE_ALIAS]
     counts = cache.get(key)
