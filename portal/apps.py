@@ -6,4 +6,4 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self) -> None:
-        from portal import signals  # noqa: F401  (connects the receivers)
+        from portal import audit, signals  # noqa: F401  (connects the receivers)
