@@ -35,6 +35,10 @@ RECORD_KEYS = {"model", "slug", "fields", "citations"}
 CITATION_KEYS = {"report", "paragraph", "excerpt"}
 # Filled in by the database or owned by the loader, never by a fixture.
 MANAGED_FIELDS = {"id", "slug", "created_at", "updated_at"}
+# No string in a fixture may be longer (the longest today is about 500
+# characters). CharFields have their own, shorter max_length, which
+# full_clean checks; this bounds the TextFields, which have none.
+MAX_TEXT_LENGTH = 5000
 
 
 class FixtureError(Exception):
@@ -99,6 +103,35 @@ def read_records(paths: list[Path]) -> list[FixtureRecord]:
     if problems:
         raise FixtureError("\n".join(problems))
     return records
+
+
+def value_problems(records: list[FixtureRecord]) -> list[str]:
+    """Problems found without the database, so both databases reject them
+    alike: PostgreSQL refuses a NUL character in text where SQLite would
+    store it, and SQLite enforces no length at all."""
+    problems = []
+    for record in records:
+        for where, text in _strings(record.data, ""):
+            if "\x00" in text:
+                problems.append(f"{record.label}: {where} contains a NUL character")
+            if len(text) > MAX_TEXT_LENGTH:
+                problems.append(
+                    f"{record.label}: {where} is {len(text):,} characters long; at most {MAX_TEXT_LENGTH:,} are allowed"
+                )
+    return problems
+
+
+def _strings(value: Any, where: str):
+    """Every string in a record (keys too), with where it is."""
+    if isinstance(value, str):
+        yield where or "the record", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key, f"{where} key" if where else "a key")
+            yield from _strings(item, f"{where}.{key}" if where else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{where}[{index + 1}]")
 
 
 class _Loader:
@@ -306,6 +339,9 @@ def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> L
     if if_changed and latest is not None and latest.digest == digest:
         return LoadResult(skipped=True, digest=digest)
     records = read_records(paths)
+    problems = value_problems(records)
+    if problems:
+        raise FixtureError("\n".join(problems))
     with transaction.atomic(), search.sync_suspended():
         result = _Loader().load(records)
         if result.errors:
@@ -314,4 +350,35 @@ def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> L
         result.documents = search.rebuild()
         bump_content_version()
     result.digest = digest
+    return result
+
+
+@dataclass
+class ValidationResult:
+    files: int = 0
+    records: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def validate_fixtures(directory: Path = FIXTURES_DIR) -> ValidationResult:
+    """Every check a load makes (structure, values, full_clean, references
+    by slug, each excerpt against its paragraph), without changing anything:
+    the records are loaded in a transaction that is then rolled back."""
+    paths = fixture_files(directory)
+    result = ValidationResult(files=len(paths))
+    if not paths:
+        result.problems.append(f"no fixture files in {directory}")
+        return result
+    try:
+        records = read_records(paths)
+    except FixtureError as error:
+        result.problems.extend(str(error).splitlines())
+        return result
+    result.records = len(records)
+    result.problems.extend(value_problems(records))
+    if result.problems:
+        return result
+    with transaction.atomic(), search.sync_suspended():
+        result.problems.extend(_Loader().load(records).errors)
+        transaction.set_rollback(True)
     return result

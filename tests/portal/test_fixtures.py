@@ -154,3 +154,54 @@ def test_the_command_reports_problems_and_loads_nothing(tmp_path, reports_dir):
         call_command("load_portal_data", directory=str(fixtures))
 
     assert Report.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "bad_record, where",
+    [
+        (person_record(name="李冬\x00凉"), "fields.name contains a NUL character"),
+        (
+            {**person_record(), "citations": [{"report": "r", "paragraph": 2, "excerpt": "北疆\x00工匠"}]},
+            "citations[1].excerpt contains a NUL character",
+        ),
+        (person_record(description="长" * 5001), "fields.description is 5,001 characters long; at most 5,000"),
+    ],
+)
+def test_nul_characters_and_overlong_values_are_refused_before_anything_is_written(
+    tmp_path, reports_dir, bad_record, where
+):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), bad_record])
+
+    with pytest.raises(FixtureError) as raised:
+        load_fixtures(fixtures)
+
+    assert f"01.json, record 2 (craftsmen.person li-dongliang): {where}" in str(raised.value)
+    assert (Report.objects.count(), Person.objects.count(), FixtureLoad.objects.count()) == (0, 0, 0)
+
+
+def test_validate_portal_data_lists_every_problem_and_changes_nothing(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    write(
+        fixtures,
+        "01.json",
+        [report_record(), person_record(organisation="nowhere"), {**person_record(), "slug": "x", "model": "no.model"}],
+    )
+
+    with pytest.raises(CommandError) as raised:
+        call_command("validate_portal_data", directory=str(fixtures))
+
+    assert "2 problem(s)" in str(raised.value)
+    assert "record 2 (craftsmen.person li-dongliang)" in str(raised.value)
+    assert "record 3 (no.model x)" in str(raised.value)
+    assert (Report.objects.count(), Person.objects.count(), FixtureLoad.objects.count()) == (0, 0, 0)
+
+
+def test_validate_portal_data_passes_valid_fixtures_without_loading_them(tmp_path, reports_dir, capsys):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    call_command("validate_portal_data", directory=str(fixtures))
+
+    assert "2 records in 1 files: all valid." in capsys.readouterr().out
+    assert (Report.objects.count(), Person.objects.count(), Citation.objects.count()) == (0, 0, 0)
