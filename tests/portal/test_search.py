@@ -4,6 +4,7 @@ databases give the same order."""
 
 import pytest
 from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
 from portal import search
 from portal.text import highlight_spans, index_tokens, pinyin_tokens, query_terms
@@ -237,17 +238,32 @@ def test_counts_by_kind_are_cached_until_the_content_changes(django_assert_num_q
         assert search.counts_by_kind(parsed) == counts
 
 
-def test_an_outdated_sqlite_index_is_replaced_with_the_prefix_indexes():
+def test_an_outdated_sqlite_index_is_replaced_with_the_prefix_indexes(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's FTS5 table")
-    with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE {search.FTS_TABLE}")
-        cursor.execute(
-            f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(head, pinyin, body, "
-            "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')"
-        )
-    assert search.ensure_search_schema() is True
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
-        assert cursor.fetchone()[0] == search.FTS5_TABLE_SQL
-    assert "高凤林" in titles("gfl")
+    # On a database file of its own: replacing an FTS5 table inside the
+    # test's transaction leaves the shared test connection unusable after
+    # the rollback (the next SAVEPOINT fails).
+    old = SQLiteWrapper({**connection.settings_dict, "NAME": str(tmp_path / "old.sqlite3")}, alias="old-index")
+    try:
+        with old.cursor() as cursor:
+            cursor.execute(
+                "CREATE TABLE portal_searchdocument (id integer PRIMARY KEY, head text, pinyin text, body text)"
+            )
+            cursor.execute("INSERT INTO portal_searchdocument VALUES (1, '高凤 凤林 林', 'gaofenglin gfl', '')")
+            cursor.execute(
+                f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(head, pinyin, body, "
+                "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')"
+            )
+
+        assert search.ensure_search_schema(using=old) is True
+
+        with old.cursor() as cursor:
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
+            assert cursor.fetchone()[0] == search.FTS5_TABLE_SQL
+            # Rebuilt from the documents, prefix queries included.
+            cursor.execute(f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'pinyin : gf*'")
+            assert cursor.fetchall() == [(1,)]
+        assert search.ensure_search_schema(using=old) is False
+    finally:
+        old.close()
