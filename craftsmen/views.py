@@ -16,13 +16,33 @@ from craftsmen.models import (
     Tier,
     TierCount,
 )
+from portal.caching import VersionedCountPaginator
 from portal.charts import bar_chart, ladder
 from portal.models import Figure, citations_prefetch
 from portal.seo import jsonld_for
 
+# People without a tier, per page: the real data has a dozen (one page, as
+# before); 100,000 synthetic records make ~25,000.
+PAGE_SIZE = 50
+
 
 @require_GET
 def craftsmen_index(request: HttpRequest) -> HttpResponse:
+    others = Person.objects.for_ladder_page().filter(tier__isnull=True)
+    page = VersionedCountPaginator(others, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "breadcrumbs": [(_("工匠"), None)],
+        "meta_description": _("大国工匠、北疆工匠、企业工匠与培育对象的梯队，包头市各梯队人数，以及报道点名的人物。"),
+    }
+    if page.number == 1:
+        # The ladder and the counts head the first page only; later pages
+        # are the next people, at the top.
+        context.update(_ladder_context())
+    return render(request, "craftsmen/index.html", context)
+
+
+def _ladder_context() -> dict:
     tiers = list(Tier.objects.for_ladder_page())
     counts = list(
         TierCount.objects.published()
@@ -31,11 +51,9 @@ def craftsmen_index(request: HttpRequest) -> HttpResponse:
         .order_by("tier__rank", "order")
     )
     baotou = [c for c in counts if c.place_id]
-    cohorts = [c for c in counts if c.event_id]
-    others = list(Person.objects.for_ladder_page().filter(tier__isnull=True))
     regional_ladder = [t for t in tiers if t.scope != Tier.Scope.CITY]
     rungs, ladder_height = ladder(regional_ladder)
-    context = {
+    return {
         "ladder": regional_ladder,
         "rungs": rungs,
         "ladder_height": ladder_height,
@@ -45,12 +63,8 @@ def craftsmen_index(request: HttpRequest) -> HttpResponse:
         "baotou_chart": bar_chart(
             _("包头市各梯队人数"), [(c.tier.display_name, c.count, c.unit, None) for c in baotou]
         ),
-        "cohorts": cohorts,
-        "other_people": others,
-        "breadcrumbs": [(_("工匠"), None)],
-        "meta_description": _("大国工匠、北疆工匠、企业工匠与培育对象的梯队，包头市各梯队人数，以及报道点名的人物。"),
+        "cohorts": [c for c in counts if c.event_id],
     }
-    return render(request, "craftsmen/index.html", context)
 
 
 @require_GET

@@ -241,15 +241,49 @@ def index_record(record: PublicRecord) -> None:
         SearchDocument.objects.filter(content_type=content_type, object_id=record.pk).delete()
         return
     values = document_values(fresh, kind)
-    updated = SearchDocument.objects.filter(content_type=content_type, object_id=record.pk).update(**values)
-    if not updated:
-        SearchDocument.objects.create(id=_next_id(kind), content_type=content_type, object_id=record.pk, **values)
+    using = router.db_for_write(SearchDocument)
+    documents = SearchDocument.objects.using(using).filter(content_type=content_type, object_id=record.pk)
+    # One transaction from the update to the insert, so the id lock below
+    # is held until the new document is committed.
+    with transaction.atomic(using=using):
+        if documents.update(**values):
+            return
+        _lock_ids(using, [kind])
+        # Another writer may have made this record's document while we waited.
+        if not documents.update(**values):
+            SearchDocument.objects.using(using).create(
+                id=_next_id(kind, using), content_type=content_type, object_id=record.pk, **values
+            )
 
 
-def _next_id(kind: str) -> int:
-    """A new document goes after the others of its kind."""
+# pg_advisory_xact_lock(ID_LOCK_CLASS, kind order) guards "the next id of a
+# kind": the first key keeps these locks apart from any other advisory lock.
+ID_LOCK_CLASS = 0x5EA4C
+
+
+def _lock_ids(using: str, kinds: Iterable[str]) -> None:
+    """Hold, until the transaction ends, the right to give out ids of these
+    kinds, so two writers never read the same max and pick the same id.
+
+    PostgreSQL: a transaction-scoped advisory lock per kind (a second writer
+    waits here, then reads the max in a new statement, which sees the first
+    writer's committed document). SQLite needs none: it has one write lock
+    for the whole database, taken by a transaction's first write and held to
+    its end, and index_record writes (its UPDATE, even one matching nothing)
+    before it reads the max."""
+    db = connections[using]
+    if db.vendor != "postgresql":
+        return
+    with db.cursor() as cursor:
+        for order in sorted(KIND_BY_KEY[kind].order for kind in set(kinds)):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ID_LOCK_CLASS, order])
+
+
+def _next_id(kind: str, using: str) -> int:
+    """A new document goes after the others of its kind (call with the
+    kind's id lock held: _lock_ids)."""
     low, high = id_range(kind)
-    last = SearchDocument.objects.filter(id__gte=low, id__lt=high).aggregate(last=models.Max("id"))["last"]
+    last = SearchDocument.objects.using(using).filter(id__gte=low, id__lt=high).aggregate(last=models.Max("id"))["last"]
     return (last or low) + 1
 
 

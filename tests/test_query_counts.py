@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from craftsmen.views import PAGE_SIZE
 from portal import search
 from tests import factories as make
 
@@ -85,6 +86,16 @@ def craftsmen_page():
             make.tier_count(source, tier=rung, event=camp)
 
     return "/craftsmen/", grow
+
+
+def craftsmen_later_page():
+    """Page 2 of the people (no ladder or counts there): a page's worth of
+    people first, so that page 2 exists at 5 rows too."""
+    _, grow = craftsmen_page()
+    with search.sync_suspended():
+        for _ in range(PAGE_SIZE):
+            make.person()
+    return "/craftsmen/?page=2", grow
 
 
 def person_page():
@@ -257,7 +268,8 @@ PAGES = {
     "home": (home_page, 9),
     "exhibit list": (exhibit_list_page, 10),
     "exhibit detail": (exhibit_detail_page, 6),
-    "craftsmen": (craftsmen_page, 7),
+    "craftsmen": (craftsmen_page, 8),
+    "craftsmen page 2": (craftsmen_later_page, 3),
     "person": (person_page, 5),
     "pilot units": (pilot_units_page, 7),
     "academies": (academies_page, 11),
