@@ -295,7 +295,8 @@ def test_the_migration_gives_each_records_latest_version_its_current_relations()
     m2m_history.objects.all().delete()  # as before the migration
     older, latest = list(exhibit.history.order_by("history_date", "history_id"))[-2:]
 
-    snapshot_current_relations("exhibits", "Exhibit", ["sectors", "makers"])(apps, SimpleNamespace(connection=connection))
+    migrate = snapshot_current_relations("exhibits", "Exhibit", ["sectors", "makers"])
+    migrate(apps, SimpleNamespace(connection=connection))
 
     assert _maker_slugs(Exhibit.history.get(history_id=latest.history_id)) == ["gao"]
     assert _maker_slugs(Exhibit.history.get(history_id=older.history_id)) == []
