@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
+from simple_history.utils import get_m2m_reverse_field_name
 
 from portal.admin_site import PortalAdminSite
 from portal.models import Citation, Event, Figure, FixtureLoad, Organisation, Place, Programme, Report, Synonym
@@ -56,6 +58,29 @@ class TrackedAdmin(SimpleHistoryAdmin):
     its "history" button."""
 
     history_list_display = ["history_username"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """On a version's revert page (`obj` is built from the version),
+        the many-to-many fields start from the version's relations, not the
+        record's current ones, so saving the page restores them too."""
+        form = super().get_form(request, obj, change=change, **kwargs)
+        version = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
+        if version is None:
+            return form
+        initial = {
+            field.name: list(getattr(version, field.name).values_list(get_m2m_reverse_field_name(field), flat=True))
+            for field in version._history_m2m_fields
+            if field.name in form.base_fields
+        }
+        if not initial:
+            return form
+
+        class VersionForm(form):
+            def __init__(self, *args, **form_kwargs):
+                super().__init__(*args, **form_kwargs)
+                self.initial.update(initial)
+
+        return VersionForm
 
     def get_history_queryset(self, request, history_manager, pk_name: str, object_id):
         # simple-history calls select_related() with no names when a model

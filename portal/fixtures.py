@@ -24,6 +24,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
+from simple_history.models import HistoricalRecords
+from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 from portal import search
 from portal.caching import bump_content_version
@@ -213,7 +215,9 @@ class _Loader:
         for name, targets in many_to_many.items():
             getattr(instance, name).set(targets)
         for name in {f.name for f in model._meta.many_to_many} - set(many_to_many):
-            getattr(instance, name).clear()
+            # set([]), not clear(): clear() signals (and so records a new
+            # version) even when there was nothing to clear.
+            getattr(instance, name).set([])
 
         if isinstance(instance, Report):
             if "citations" in data:
@@ -315,8 +319,22 @@ def _history_baseline(model: type[models.Model], instances: list[models.Model]) 
         return
     recorded = set(model.history.filter(id__in=[i.pk for i in instances]).values_list("id", flat=True))
     missing = [i for i in instances if i.pk not in recorded]
-    if missing:
-        model.history.bulk_history_create(missing, default_change_reason=HISTORY_REASON)
+    if not missing:
+        return
+    versions = model.history.bulk_history_create(missing, default_change_reason=HISTORY_REASON)
+    # The many-to-many relations as they are now belong to the baseline too.
+    for m2m_field in model.history.model._history_m2m_fields:
+        m2m_history = HistoricalRecords.m2m_models[m2m_field]
+        source, target = get_m2m_field_name(m2m_field), get_m2m_reverse_field_name(m2m_field)
+        rows = m2m_field.remote_field.through._default_manager.filter(**{f"{source}__in": [i.pk for i in missing]})
+        by_record: dict[int, list[tuple[int, int]]] = {}
+        for row_id, source_id, target_id in rows.values_list("pk", f"{source}_id", f"{target}_id"):
+            by_record.setdefault(source_id, []).append((row_id, target_id))
+        m2m_history.objects.bulk_create(
+            m2m_history(history=version, id=row_id, **{f"{source}_id": version.id, f"{target}_id": target_id})
+            for version in versions
+            for row_id, target_id in by_record.get(version.id, [])
+        )
 
 
 def _describe(error: Exception) -> str:

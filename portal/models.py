@@ -39,10 +39,21 @@ class HistoryUsername(models.Model):
         abstract = True
 
 
+class EditHistory(HistoricalRecords):
+    """simple-history's records, versioning every many-to-many field of the
+    model too (an exhibit's makers, an event's hosts…), so a version holds
+    the relations as they were and reverting to it restores them. Taken
+    from the model itself, so a new many-to-many field is versioned without
+    anyone remembering to list it (simple-history's `m2m_fields`)."""
+
+    def get_m2m_fields_from_model(self, model):
+        return list(model._meta.many_to_many)
+
+
 def edit_history(**kwargs) -> HistoricalRecords:
     """The history every content model keeps: who (id and name) and when,
-    never deleted with the user."""
-    return HistoricalRecords(
+    with the many-to-many relations, never deleted with the user."""
+    return EditHistory(
         bases=[HistoryUsername],
         history_user_id_field=models.IntegerField("操作人编号", null=True, blank=True),
         **kwargs,

@@ -7,7 +7,8 @@ as the slugs of their targets. An import is first shown as a preview
 Chinese) and written only when staff confirm it and no row has an error,
 in one transaction. Rows are saved through the model's save(), so the
 search documents and the content version follow as for an admin edit, and
-so does the edit history where the admin records one."""
+so does the edit history: each imported change is a version by the importing
+user, with the file's name as its change reason."""
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -17,6 +18,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 SEPARATOR = ","
 NOT_IMPORTED = ("id", "created_at", "updated_at")
+# The change reason of the versions an import records.
+IMPORT_REASON = "表格导入"
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -58,6 +61,17 @@ class SlugResource(resources.ModelResource):
         # when called outside the admin (whose preview already does this).
         kwargs.setdefault("rollback_on_validation_errors", True)
         return super().import_data(dataset, **kwargs)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        """Each imported change is a version in the record's edit history,
+        as an admin edit is: by the importing user (also outside a request),
+        with the spreadsheet's name as the reason."""
+        super().before_save_instance(instance, row, **kwargs)
+        user = kwargs.get("user")
+        if user is not None and user.is_authenticated:
+            instance._history_user = user
+        file_name = kwargs.get("file_name")
+        instance._change_reason = f"{IMPORT_REASON}：{file_name}" if file_name else IMPORT_REASON
 
     def import_instance(self, instance, row, **kwargs):
         """Check the many-to-many columns with the other fields, so their

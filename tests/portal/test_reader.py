@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.db import DatabaseError, connections
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test.utils import CaptureQueriesContext
+from simple_history.models import HistoricalRecords
 
 from portal import settings as portal_settings
 from portal.fixtures import load_fixtures
@@ -90,6 +91,9 @@ def test_the_readable_tables_are_public_content_only():
     for private in ["auth_user", "django_session", "django_admin_log", "portal_fixtureload", "axes_accessattempt"]:
         assert private not in tables
     assert not [table for table in tables if "historical" in table]
+    m2m_history = {model._meta.db_table for model in HistoricalRecords.m2m_models.values()}
+    assert "exhibits_historicalexhibit_makers" in m2m_history
+    assert not m2m_history & set(tables)
 
 
 @pytest.mark.django_db(transaction=True, databases=["default", "reader"])
@@ -206,6 +210,12 @@ def test_the_reader_role_can_insert_update_delete_or_create_nothing(reader_curso
         "otp_totp_totpdevice",
         "portal_historicalreport",
         "craftsmen_historicalperson",
+        # The versions of many-to-many relations are edit history too.
+        "exhibits_historicalexhibit_makers",
+        "exhibits_historicalexhibit_sectors",
+        "portal_historicalevent_hosts",
+        "portal_historicalprogramme_organisations",
+        "craftsmen_historicalacademy_groups",
         "portal_fixtureload",
     ],
 )

@@ -180,3 +180,36 @@ def test_other_public_record_kinds_round_trip_through_a_spreadsheet_unchanged(st
     result = preview.context["result"]
     assert not result.has_errors() and not result.has_validation_errors()
     assert result.totals["skip"] == Organisation.objects.count()
+
+
+def test_an_admin_import_is_recorded_in_the_history_by_the_importing_user(staff_client, exhibits):
+    from portal.spreadsheets import IMPORT_REASON
+
+    blade = exhibits[0]
+    editor = get_user_model().objects.get(username="editor")
+    make.person(slug="gao", name="高凤林")
+    rows = exported_rows()
+    rows[0]["name"] = "叶片无损检测仪"  # blade: a field and its makers change
+    rows[0]["makers"] = "gao"
+    rows.append(rows[1] | {"slug": "drone", "name": "巡检无人机", "makers": ""})  # added
+    before = {slug: Exhibit.history.filter(slug=slug).count() for slug in ("blade", "robot", "drone")}
+
+    preview = upload(staff_client, rows)
+    assert {slug: Exhibit.history.filter(slug=slug).count() for slug in before} == before  # the preview writes none
+
+    assert confirm(staff_client, preview).status_code == 302
+
+    reason = f"{IMPORT_REASON}：exhibits.csv"
+    new_versions = blade.history.order_by("history_date", "history_id")[before["blade"] :]
+    assert new_versions, "the imported change has no version"
+    for version in new_versions:
+        assert version.history_type == "~"
+        assert (version.history_user_id, version.history_username) == (editor.pk, "editor")
+        assert version.history_change_reason == reason
+    latest = blade.history.latest()
+    assert latest.name == "叶片无损检测仪"
+    assert list(latest.makers.values_list("person__slug", flat=True)) == ["gao"]
+    added = Exhibit.history.get(slug="drone", history_type="+")
+    assert (added.history_username, added.history_change_reason) == ("editor", reason)
+    # The unchanged row is left alone, so its history is too.
+    assert Exhibit.history.filter(slug="robot").count() == before["robot"]
