@@ -30,3 +30,10 @@ def test_an_academy_page_shows_its_recognition_and_who_recognised_it(client):
 def test_the_english_craftsmen_page_keeps_the_chinese_tier_names_beside_the_english(client):
     html = client.get("/en/craftsmen/").content.decode()
     assert 'lang="zh-Hans" class="alt-name">大国工匠</span>' in html
+
+
+def test_with_the_real_data_everyone_is_on_one_page_as_before(client):
+    html = client.get("/craftsmen/").content.decode()
+    assert 'class="pagination"' not in html
+    assert 'class="ladder"' in html and 'id="baotou-heading"' in html
+    assert html.count('<li class="card"><h3 class="card-title">') == 12
