@@ -28,7 +28,12 @@ def _n() -> int:
 
 def report(**fields) -> Report:
     n = _n()
-    values = {"slug": f"report-{n}", "file_name": f"{n:03d}_test.txt", "title": f"报道{n}", "order": n}
+    values = {
+        "slug": f"report-{n}",
+        "file_name": f"{n:03d}_test.txt",
+        "title": f"报道{n}",
+        "order": n % 30000,  # a smallint on PostgreSQL; the counter runs past it in a full run
+    }
     return Report.objects.create(**(values | fields))
 
 
@@ -106,7 +111,8 @@ def exhibit(source=None, sectors=(), makers=(), **fields) -> Exhibit:
 
 
 def pilot_batch(source=None, **fields) -> PilotBatch:
-    return _named(PilotBatch, "batch", source, **({"number": _n()} | fields))
+    # number is a smallint on PostgreSQL; the counter runs past it in a full run.
+    return _named(PilotBatch, "batch", source, **({"number": _n() % 30000 + 1} | fields))
 
 
 def pilot_category(source=None, **fields) -> PilotCategory:
