@@ -417,14 +417,27 @@ POSTGRESQL_COLUMNS = {
         "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, head || ' ' || pinyin)) STORED"
     ),
 }
+# GIN over (kind_order, vector), with btree_gin for the kind column: a
+# query for one kind's matches then reads only that kind's candidates from
+# the index, instead of rechecking every other kind's rows and dropping
+# them; a query without a kind uses the vector column alone.
+POSTGRESQL_EXTENSIONS = ["CREATE EXTENSION IF NOT EXISTS btree_gin"]
 POSTGRESQL_INDEXES = {
-    "portal_searchdocument_vector": (
-        "CREATE INDEX IF NOT EXISTS portal_searchdocument_vector ON portal_searchdocument USING gin (search_vector)"
+    "portal_searchdocument_kind_vector": (
+        "CREATE INDEX IF NOT EXISTS portal_searchdocument_kind_vector ON portal_searchdocument "
+        "USING gin (kind_order, search_vector)"
     ),
-    "portal_searchdocument_head_vector": (
-        "CREATE INDEX IF NOT EXISTS portal_searchdocument_head_vector ON portal_searchdocument USING gin (head_vector)"
+    "portal_searchdocument_kind_head_vector": (
+        "CREATE INDEX IF NOT EXISTS portal_searchdocument_kind_head_vector ON portal_searchdocument "
+        "USING gin (kind_order, head_vector)"
     ),
 }
+# Replaced by the indexes above.
+POSTGRESQL_OLD_INDEXES = ["portal_searchdocument_vector", "portal_searchdocument_head_vector"]
+# The name vector is checked row by row when a page walks the primary key:
+# kept in the row (MAIN), not moved out to TOAST, it costs one page read
+# instead of five. Applies to rows written from then on (a rebuild).
+POSTGRESQL_STORAGE = ["ALTER TABLE portal_searchdocument ALTER COLUMN head_vector SET STORAGE MAIN"]
 
 
 SQLITE_TRIGGERS = ["portal_searchdocument_ai", "portal_searchdocument_ad", "portal_searchdocument_au"]
@@ -466,9 +479,15 @@ def ensure_search_schema(using=None) -> bool:
             # DDL on the table cannot run while deferred constraint checks
             # of this transaction are pending; run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for statement in POSTGRESQL_EXTENSIONS:
+                cursor.execute(statement)
             for name, statement in POSTGRESQL_COLUMNS.items():
                 if name not in columns:
                     cursor.execute(statement)
+            for statement in POSTGRESQL_STORAGE:
+                cursor.execute(statement)
+            for name in POSTGRESQL_OLD_INDEXES:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
             for statement in POSTGRESQL_INDEXES.values():
                 cursor.execute(statement)
         return True
@@ -613,23 +632,56 @@ def matching_ids(parsed: ParsedQuery, model: type[models.Model]) -> models.Query
 COUNTS_CACHE_SECONDS = 3600
 
 
+def _cached_by_version(name: str, compute):
+    """compute(), cached until the content version changes (any write
+    bumps it), per database."""
+    from portal.caching import current_version
+
+    connection = _reading_connection()
+    key = f"search:{name}:{connection.vendor}:{current_version()[0]}"
+    cache = caches[settings.PAGE_CACHE_ALIAS]
+    value = cache.get(key)
+    if value is None:
+        value = compute(connection)
+        cache.set(key, value, COUNTS_CACHE_SECONDS)
+    return value
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
     """How many documents of each kind match. Counting means visiting every
     match (tens of thousands for a common word), so the counts are cached,
-    keyed by the content version (which any write bumps) and the query."""
+    keyed by the content version and the query."""
     if parsed.is_empty:
         return {}
-    from portal.caching import current_version
-
     expression = fts5_expression(parsed) if connection.vendor == "sqlite" else tsquery_expression(parsed)
-    digest = hashlib.sha256(expression.encode()).hexdigest()
-    key = f"search:counts:{connection.vendor}:{current_version()[0]}:{digest}"
-    cache = caches[settings.PAGE_CACHE_ALIAS]
-    counts = cache.get(key)
-    if counts is None:
-        counts = _count_by_kind(parsed)
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    return counts
+    return _cached_by_version(f"counts:{_digest(expression)}", lambda connection: _count_by_kind(connection, parsed))
+
+
+def name_counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+    """How many documents of each kind match in their name or its pinyin
+    (PostgreSQL: SearchResults plans its page from these)."""
+    if parsed.is_empty:
+        return {}
+    expression = tsquery_expression(parsed)
+
+    def count(connection) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument "
+                "WHERE head_vector @@ to_tsquery('simple', %s) GROUP BY 1",
+                [expression],
+            )
+            return _by_kind(cursor.fetchall())
+
+    return _cached_by_version(f"names:{_digest(expression)}", count)
+
+
+def _by_kind(rows) -> dict[str, int]:
+    return {KIND_BY_ORDER[order].key: n for order, n in rows if order in KIND_BY_ORDER}
 
 
 def _reading_connection():
@@ -638,8 +690,7 @@ def _reading_connection():
     return connections[router.db_for_read(SearchDocument)]
 
 
-def _count_by_kind(parsed: ParsedQuery) -> dict[str, int]:
-    connection = _reading_connection()
+def _count_by_kind(connection, parsed: ParsedQuery) -> dict[str, int]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
@@ -652,8 +703,7 @@ def _count_by_kind(parsed: ParsedQuery) -> dict[str, int]:
                 "WHERE search_vector @@ to_tsquery('simple', %s) GROUP BY 1",
                 [tsquery_expression(parsed)],
             )
-        rows = cursor.fetchall()
-    return {KIND_BY_ORDER[order].key: n for order, n in rows if order in KIND_BY_ORDER}
+        return _by_kind(cursor.fetchall())
 
 
 class SearchResults:
@@ -680,78 +730,107 @@ class SearchResults:
         start, stop, _ = index.indices(self.count())
         if self.parsed.is_empty or stop <= start:
             return []
-        names = self._ids(head=True, limit=stop, offset=0)
-        ids = names[start:stop]
-        if len(names) < stop:
-            # Every name match is in `names`; the page goes on with the rest.
-            ids += self._ids(
-                head=False, limit=stop - start - len(ids), offset=max(0, start - len(names)), exclude=names
-            )
+        connection = _reading_connection()
+        if connection.vendor == "sqlite":
+            ids = self._sqlite_ids(connection, start, stop)
+        else:
+            ids = self._postgresql_ids(connection, start, stop)
         documents = SearchDocument.objects.in_bulk(ids)
         return [documents[pk] for pk in ids if pk in documents]
 
-    def _ids(self, head: bool, limit: int, offset: int, exclude: list[int] | None = None) -> list[int]:
-        """Ids of the name matches (head=True), or of all the matches but
-        the name matches in `exclude`, in id order."""
+    def _sqlite_ids(self, connection, start: int, stop: int) -> list[int]:
+        """FTS5 returns a MATCH in rowid order and stops at the LIMIT, so the
+        name matches, then the rest, are each one query."""
+        names = self._sqlite_query(connection, head=True, limit=stop, offset=0)
+        ids = names[start:stop]
+        if len(names) < stop:
+            # Every name match is in `names`; the page goes on with the rest.
+            ids += self._sqlite_query(
+                connection, head=False, limit=stop - start - len(ids), offset=max(0, start - len(names)), exclude=names
+            )
+        return ids
+
+    def _sqlite_query(self, connection, head: bool, limit: int, offset: int, exclude: list[int] | None = None):
         if limit <= 0:
             return []
         low, high = id_range(self.kind) if self.kind else (0, 1 << 62)
         exclude = exclude or []
-        connection = _reading_connection()
-        sqlite = connection.vendor == "sqlite"
-        excluded = f"AND {'rowid' if sqlite else 'id'} NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
-        if sqlite:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s "
-                    f"{excluded} ORDER BY rowid LIMIT %s OFFSET %s",
-                    [fts5_expression(self.parsed, head_only=head), low, high, *exclude, limit, offset],
-                )
-                return [row[0] for row in cursor.fetchall()]
-        column = "head_vector" if head else "search_vector"
-        walk = not head and self._walk_is_cheaper(limit + offset, self.count() - len(exclude))
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            # Two plans, chosen from the exact counts rather than left to
-            # the planner (which misjudges how common a phrase is): for a
-            # common word, walk the primary key in order until the page is
-            # full; otherwise read every match from the GIN index and sort
-            # (`id + 0` keeps the planner off the primary key). Never scan
-            # the whole table.
+        excluded = f"AND rowid NOT IN ({', '.join(['%s'] * len(exclude))})" if exclude else ""
+        with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_bitmapscan', %s, true)",
-                ["off" if walk else "on"],
-            )
-            cursor.execute(
-                f"SELECT id FROM portal_searchdocument WHERE {column} @@ to_tsquery('simple', %s) "
-                f"AND id >= %s AND id < %s {excluded} ORDER BY {'id' if walk else 'id + 0'} LIMIT %s OFFSET %s",
-                [tsquery_expression(self.parsed), low, high, *exclude, limit, offset],
+                f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid >= %s AND rowid < %s "
+                f"{excluded} ORDER BY rowid LIMIT %s OFFSET %s",
+                [fts5_expression(self.parsed, head_only=head), low, high, *exclude, limit, offset],
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def _walk_is_cheaper(self, wanted: int, matches: int) -> bool:
-        """Walking the kind's documents in id order visits about wanted ×
-        documents / matches rows; reading every match visits `matches`."""
-        if matches <= 0:
-            return False
-        documents = document_counts()
-        size = documents.get(self.kind, 0) if self.kind else sum(documents.values())
-        return wanted * size / matches < matches
+    def _postgresql_ids(self, connection, start: int, stop: int) -> list[int]:
+        """The results are segments, each one kind's name matches or one
+        kind's other matches, in this order: every kind's name matches, then
+        every kind's other matches. The counts per kind of both say exactly
+        which segments a page falls in and where, so each segment on the page
+        is read with its own LIMIT and OFFSET, all in one statement, and with
+        the plan that suits it: for a segment dense in its kind, walk the
+        kind's primary key in order until the page is full; for a sparse one,
+        read its matches from the GIN index and sort them. Chosen from the
+        exact counts rather than left to the planner, which misjudges how
+        common a phrase is, and never a whole-table scan."""
+        names = name_counts_by_kind(self.parsed)
+        sizes = document_counts()
+        query = tsquery_expression(self.parsed)
+        kinds = [self.kind] if self.kind else [kind.key for kind in KINDS]
+        parts: list[str] = []
+        params: list = []
+        position = 0
+        for head in (True, False):
+            for kind in kinds:
+                matches = names.get(kind, 0) if head else self.counts.get(kind, 0) - names.get(kind, 0)
+                first, position = position, position + matches
+                if matches <= 0 or position <= start or first >= stop:
+                    continue
+                offset = max(start, first) - first
+                limit = min(stop, position) - max(start, first)
+                walk = walk_is_cheaper(offset + limit, sizes.get(kind, 0), matches)
+                # ts_match_vq() is the function behind @@: as a plain call no
+                # index can serve it, which keeps a walk a walk; `id + 0`
+                # keeps a GIN read off the primary key's order, and the kind
+                # lets it read only this kind's candidates from the
+                # (kind_order, vector) index (portal_searchdocument_kind_*).
+                vector = "head_vector" if head else "search_vector"
+                match = f"ts_match_vq({vector}, q)" if walk else f"{vector} @@ q AND kind_order = %s::smallint"
+                if not head:
+                    match += " AND NOT ts_match_vq(head_vector, q)"
+                low, high = id_range(kind)
+                parts.append(
+                    f"(SELECT {len(parts)} AS segment, id FROM portal_searchdocument, to_tsquery('simple', %s) q "
+                    f"WHERE {match} AND id >= %s AND id < %s "
+                    f"ORDER BY {'id' if walk else 'id + 0'} LIMIT %s OFFSET %s)"
+                )
+                params += [query, *([] if walk else [KIND_BY_KEY[kind].order]), low, high, limit, offset]
+        if not parts:
+            return []
+        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            cursor.execute(f"SELECT id FROM ({' UNION ALL '.join(parts)}) page ORDER BY segment, id", params)
+            return [row[0] for row in cursor.fetchall()]
+
+
+def walk_is_cheaper(wanted: int, documents: int, matches: int) -> bool:
+    """Walking a kind's documents in id order until `wanted` matches are
+    found visits about wanted × documents / matches rows; reading every
+    match from the index visits `matches`."""
+    return wanted * documents / matches < matches
 
 
 def document_counts() -> dict[str, int]:
     """How many documents each kind has, cached by content version."""
-    from portal.caching import current_version
 
-    connection = _reading_connection()
-    key = f"search:documents:{connection.vendor}:{current_version()[0]}"
-    cache = caches[settings.PAGE_CACHE_ALIAS]
-    counts = cache.get(key)
-    if counts is None:
+    def count(connection) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument GROUP BY 1")
-            counts = {KIND_BY_ORDER[order].key: n for order, n in cursor.fetchall() if order in KIND_BY_ORDER}
-        cache.set(key, counts, COUNTS_CACHE_SECONDS)
-    return counts
+            return _by_kind(cursor.fetchall())
+
+    return _cached_by_version("documents", count)
 
 
 # --------------------------------------------------------------------------

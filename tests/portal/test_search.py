@@ -138,7 +138,7 @@ def test_the_full_text_index_exists_on_this_database():
             names = {row[0] for row in cursor.fetchall()}
             assert {search.FTS_TABLE, *search.SQLITE_TRIGGERS} <= names
         else:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_vector'")
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_kind_vector'")
             assert "gin" in cursor.fetchone()[0]
 
 
@@ -147,7 +147,7 @@ def test_ensure_search_schema_restores_a_dropped_sqlite_trigger_or_pg_index():
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER portal_searchdocument_ai")
         else:
-            cursor.execute("DROP INDEX portal_searchdocument_vector")
+            cursor.execute("DROP INDEX portal_searchdocument_kind_vector")
     assert search.ensure_search_schema() is True
     assert search.ensure_search_schema() is False
     assert "高凤林" in titles("gfl")
@@ -207,6 +207,22 @@ def test_search_results_pages_are_the_matches_in_result_order(query, kind):
     results = search.SearchResults(parsed, kind)
     assert results.count() == len(results) == len(expected)
     pages = [d.pk for start in range(0, len(expected) + 7, 7) for d in results[start : start + 7]]
+    assert pages == expected
+
+
+@pytest.mark.parametrize("walk", [True, False], ids=["walking the primary key", "reading the index"])
+@pytest.mark.parametrize(("query", "kind"), [("工匠", ""), ("工匠", "person"), ("gfl", ""), ("稀土", "")])
+def test_either_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, walk):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL chooses a plan per page segment; FTS5 has one")
+    parsed = search.parse(query)
+    expected = search.matching(parsed)
+    expected = [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
+    chosen = []
+    monkeypatch.setattr(search, "walk_is_cheaper", lambda *args: chosen.append(args) or walk)
+    results = search.SearchResults(parsed, kind)
+    pages = [d.pk for start in range(0, len(expected) + 5, 5) for d in results[start : start + 5]]
+    assert chosen, "no segment was planned"
     assert pages == expected
 
 
