@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from craftsmen.models import Academy, Person
 from exhibits.models import Exhibit
 from portal import search
-from portal.caching import cached_by_version
+from portal.caching import cached_by_version, request_version
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
@@ -145,11 +145,12 @@ def search_page(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest("The query contains a NUL character.", content_type="text/plain; charset=utf-8")
     query = query[:MAX_QUERY_LENGTH]
     parsed = search.parse(query)
-    counts = search.counts_by_kind(parsed)
+    version = request_version(request)
+    counts = search.counts_by_kind(parsed, version)
     kind = request.GET.get("type", "")
     if kind not in search.KIND_BY_KEY:
         kind = ""
-    results = search.SearchResults(parsed, kind, counts)
+    results = search.SearchResults(parsed, kind, counts, version)
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     english = request.LANGUAGE_CODE == "en"
     needles = parsed.needles

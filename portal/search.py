@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextvars
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -632,40 +632,47 @@ def matching_ids(parsed: ParsedQuery, model: type[models.Model]) -> models.Query
 COUNTS_CACHE_SECONDS = 3600
 
 
-def _cached_by_version(name: str, compute):
-    """compute(), cached until the content version changes (any write
-    bumps it), per database."""
+def _cached_by_version(computes: dict[str, Callable], version: int | None = None) -> dict[str, object]:
+    """{name: compute(connection)}, each cached until the content version
+    changes (any write bumps it), per database; one read of the cache for
+    them all, and of the version unless the caller (a request, which has
+    read it already) gives it."""
     from portal.caching import current_version
 
     connection = _reading_connection()
-    key = f"search:{name}:{connection.vendor}:{current_version()[0]}"
+    if version is None:
+        version = current_version()[0]
+    keys = {name: f"search:{name}:{connection.vendor}:{version}" for name in computes}
     cache = caches[settings.PAGE_CACHE_ALIAS]
-    value = cache.get(key)
-    if value is None:
-        value = compute(connection)
-        cache.set(key, value, COUNTS_CACHE_SECONDS)
-    return value
+    found = cache.get_many(list(keys.values()))
+    values = {}
+    for name, compute in computes.items():
+        values[name] = found.get(keys[name])
+        if values[name] is None:
+            values[name] = compute(connection)
+            cache.set(keys[name], values[name], COUNTS_CACHE_SECONDS)
+    return values
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+def counts_by_kind(parsed: ParsedQuery, version: int | None = None) -> dict[str, int]:
     """How many documents of each kind match. Counting means visiting every
     match (tens of thousands for a common word), so the counts are cached,
     keyed by the content version and the query."""
     if parsed.is_empty:
         return {}
     expression = fts5_expression(parsed) if connection.vendor == "sqlite" else tsquery_expression(parsed)
-    return _cached_by_version(f"counts:{_digest(expression)}", lambda connection: _count_by_kind(connection, parsed))
+    name = f"counts:{_digest(expression)}"
+    return _cached_by_version({name: lambda connection: _count_by_kind(connection, parsed)}, version)[name]
 
 
-def name_counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
+def _name_counts_by_kind(parsed: ParsedQuery) -> tuple[str, Callable]:
     """How many documents of each kind match in their name or its pinyin
-    (PostgreSQL: SearchResults plans its page from these)."""
-    if parsed.is_empty:
-        return {}
+    (PostgreSQL: SearchResults plans its page from these); (cache name,
+    compute) for _cached_by_version."""
     expression = tsquery_expression(parsed)
 
     def count(connection) -> dict[str, int]:
@@ -677,7 +684,7 @@ def name_counts_by_kind(parsed: ParsedQuery) -> dict[str, int]:
             )
             return _by_kind(cursor.fetchall())
 
-    return _cached_by_version(f"names:{_digest(expression)}", count)
+    return f"names:{_digest(expression)}", count
 
 
 def _by_kind(rows) -> dict[str, int]:
@@ -706,6 +713,15 @@ def _count_by_kind(connection, parsed: ParsedQuery) -> dict[str, int]:
         return _by_kind(cursor.fetchall())
 
 
+# The token columns are for matching only; a page of results shows the
+# title, the text and the link.
+INDEX_COLUMNS = ("head", "pinyin", "body")
+
+
+def _shown_fields() -> list:
+    return [field for field in SearchDocument._meta.concrete_fields if field.name not in INDEX_COLUMNS]
+
+
 class SearchResults:
     """The results of one query (of one kind, optionally) in result order,
     for the paginator: its length comes from the counts per kind already
@@ -713,10 +729,13 @@ class SearchResults:
     the full-text index (name matches first, then the rest, each in id
     order), then those documents."""
 
-    def __init__(self, parsed: ParsedQuery, kind: str = "", counts: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, parsed: ParsedQuery, kind: str = "", counts: dict[str, int] | None = None, version: int | None = None
+    ) -> None:
         self.parsed = parsed
         self.kind = kind if kind in KIND_BY_KEY else ""
-        self.counts = counts_by_kind(parsed) if counts is None else counts
+        self.version = version  # the content version, when the caller has read it
+        self.counts = counts_by_kind(parsed, version) if counts is None else counts
 
     def count(self) -> int:
         return self.counts.get(self.kind, 0) if self.kind else sum(self.counts.values())
@@ -731,11 +750,10 @@ class SearchResults:
         if self.parsed.is_empty or stop <= start:
             return []
         connection = _reading_connection()
-        if connection.vendor == "sqlite":
-            ids = self._sqlite_ids(connection, start, stop)
-        else:
-            ids = self._postgresql_ids(connection, start, stop)
-        documents = SearchDocument.objects.in_bulk(ids)
+        if connection.vendor != "sqlite":
+            return self._postgresql_page(connection, start, stop)
+        ids = self._sqlite_ids(connection, start, stop)
+        documents = SearchDocument.objects.defer(*INDEX_COLUMNS).in_bulk(ids)
         return [documents[pk] for pk in ids if pk in documents]
 
     def _sqlite_ids(self, connection, start: int, stop: int) -> list[int]:
@@ -764,7 +782,7 @@ class SearchResults:
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def _postgresql_ids(self, connection, start: int, stop: int) -> list[int]:
+    def _postgresql_page(self, connection, start: int, stop: int) -> list[SearchDocument]:
         """The results are segments, each one kind's name matches or one
         kind's other matches, in this order: every kind's name matches, then
         every kind's other matches. The counts per kind of both say exactly
@@ -775,8 +793,9 @@ class SearchResults:
         read its matches from the GIN index and sort them. Chosen from the
         exact counts rather than left to the planner, which misjudges how
         common a phrase is, and never a whole-table scan."""
-        names = name_counts_by_kind(self.parsed)
-        sizes = document_counts()
+        names_key, count_names = _name_counts_by_kind(self.parsed)
+        cached = _cached_by_version({names_key: count_names, "documents": _document_counts}, self.version)
+        names, sizes = cached[names_key], cached["documents"]
         query = tsquery_expression(self.parsed)
         kinds = [self.kind] if self.kind else [kind.key for kind in KINDS]
         parts: list[str] = []
@@ -809,10 +828,23 @@ class SearchResults:
                 params += [query, *([] if walk else [KIND_BY_KEY[kind].order]), low, high, limit, offset]
         if not parts:
             return []
-        with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-            cursor.execute(f"SELECT id FROM ({' UNION ALL '.join(parts)}) page ORDER BY segment, id", params)
-            return [row[0] for row in cursor.fetchall()]
+        fields = _shown_fields()
+        columns = ", ".join(f"document.{connection.ops.quote_name(field.column)}" for field in fields)
+        with connection.cursor() as cursor:
+            # Two statements in one round trip (Django's psycopg cursors bind
+            # parameters client-side, which allows it): they run as one
+            # implicit transaction, which the SET LOCAL lasts for. The page's
+            # documents come with their ids, joined by primary key.
+            cursor.execute(
+                f"SET LOCAL enable_seqscan = off; "
+                f"SELECT {columns} FROM ({' UNION ALL '.join(parts)}) page "
+                "JOIN portal_searchdocument document ON document.id = page.id ORDER BY page.segment, page.id",
+                params,
+            )
+            cursor.nextset()
+            rows = cursor.fetchall()
+        names = [field.attname for field in fields]
+        return [SearchDocument.from_db(connection.alias, names, row) for row in rows]
 
 
 def walk_is_cheaper(wanted: int, documents: int, matches: int) -> bool:
@@ -822,15 +854,11 @@ def walk_is_cheaper(wanted: int, documents: int, matches: int) -> bool:
     return wanted * documents / matches < matches
 
 
-def document_counts() -> dict[str, int]:
-    """How many documents each kind has, cached by content version."""
-
-    def count(connection) -> dict[str, int]:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument GROUP BY 1")
-            return _by_kind(cursor.fetchall())
-
-    return _cached_by_version("documents", count)
+def _document_counts(connection) -> dict[str, int]:
+    """How many documents each kind has."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id >> {KIND_SHIFT}, count(*) FROM portal_searchdocument GROUP BY 1")
+        return _by_kind(cursor.fetchall())
 
 
 # --------------------------------------------------------------------------
