@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from craftsmen.models import Tier
 from exhibits.models import Exhibit, ExhibitionArea, ExhibitKind, Sector
 from portal import search
+from portal.filtering import FastSelect
 from portal.models import Organisation
 from portal.text import MAX_QUERY_LENGTH
 
@@ -18,19 +19,29 @@ class ExhibitFilter(django_filters.FilterSet):
     sector = django_filters.ModelChoiceFilter(
         label=_("领域"),
         empty_label=_("全部"),
+        widget=FastSelect,
         field_name="sectors",
         to_field_name="slug",
         queryset=Sector.objects.published(),
     )
     kind = django_filters.ModelChoiceFilter(
-        label=_("类别"), empty_label=_("全部"), to_field_name="slug", queryset=ExhibitKind.objects.published()
+        label=_("类别"),
+        empty_label=_("全部"),
+        widget=FastSelect,
+        to_field_name="slug",
+        queryset=ExhibitKind.objects.published(),
     )
     area = django_filters.ModelChoiceFilter(
-        label=_("展示区域"), empty_label=_("全部"), to_field_name="slug", queryset=ExhibitionArea.objects.published()
+        label=_("展示区域"),
+        empty_label=_("全部"),
+        widget=FastSelect,
+        to_field_name="slug",
+        queryset=ExhibitionArea.objects.published(),
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("单位"),
         empty_label=_("全部"),
+        widget=FastSelect,
         to_field_name="slug",
         # EXISTS probes the exhibit table's organisation index once per
         # organisation; a join with DISTINCT reads every exhibit.
@@ -39,6 +50,7 @@ class ExhibitFilter(django_filters.FilterSet):
     tier = django_filters.ModelChoiceFilter(
         label=_("研发者梯队"),
         empty_label=_("全部"),
+        widget=FastSelect,
         field_name="makers__tier",
         to_field_name="slug",
         queryset=Tier.objects.published(),
@@ -49,6 +61,7 @@ class ExhibitFilter(django_filters.FilterSet):
         fields=(("order", "report"), ("name", "name")),
         field_labels={"order": _("报道中的顺序"), "name": _("名称")},
         empty_label=None,
+        widget=FastSelect,
     )
 
     class Meta:

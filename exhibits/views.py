@@ -10,7 +10,7 @@ from exhibits.models import Exhibit
 from portal import datasets
 from portal.caching import VersionedCountPaginator
 from portal.downloads import export_response, filter_labels
-from portal.filtering import active_filters
+from portal.filtering import active_filters, cache_choices
 from portal.seo import jsonld_for
 
 PAGE_SIZE = 20
@@ -29,6 +29,7 @@ def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
 @require_GET
 def exhibit_list(request: HttpRequest) -> HttpResponse:
     filterset, results = filtered(request, Exhibit.objects.for_list_page())
+    cache_choices(request, filterset)
     page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     context = {
         "filterset": filterset,

@@ -1,0 +1,49 @@
+import pytest
+from django import forms
+from django.db import connection
+from django.test.html import parse_html
+
+from exhibits.filters import ExhibitFilter
+from exhibits.models import Exhibit
+from portal.caching import bump_content_version
+from portal.filtering import FastSelect, cache_choices
+from tests import factories
+
+CHOICES = [("", "全部"), ("a&b", "“五小”创新 <b>"), ("xitu", "稀土"), ("xitu", "稀土 again")]
+
+
+@pytest.mark.parametrize("value", [None, "", "xitu", "a&b", "missing"])
+def test_the_fast_select_renders_what_django_s_select_renders(value):
+    attrs = {"id": "id_kind", "aria-invalid": "true", "required": True, "disabled": False}
+    fast = FastSelect(choices=CHOICES).render("kind", value, attrs)
+    django = forms.Select(choices=CHOICES).render("kind", value, attrs)
+    assert parse_html(fast) == parse_html(django)
+    assert fast.count(" selected") == (0 if value == "missing" else 1)
+
+
+def test_the_fast_select_leaves_option_groups_to_django():
+    grouped = [("", "全部"), ("组", [("a", "甲"), ("b", "乙")])]
+    assert parse_html(FastSelect(choices=grouped).render("x", "b")) == parse_html(
+        forms.Select(choices=grouped).render("x", "b")
+    )
+
+
+@pytest.mark.django_db
+def test_the_exhibit_menus_come_from_the_cache_until_the_content_changes(rf, django_assert_num_queries):
+    maker_org = factories.organisation(name="包头某单位", slug="baotou-unit")
+    factories.exhibit(exhibition=factories.exhibition(), organisation=maker_org)
+
+    def menu(request):
+        filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.all())
+        cache_choices(request, filterset)
+        return str(filterset.form["organisation"])
+
+    first = menu(rf.get("/exhibits/"))
+    assert "baotou-unit" in first
+    with django_assert_num_queries(1):  # the content version; no menu queries
+        assert menu(rf.get("/exhibits/")) == first
+    with connection.cursor() as cursor:  # a change that bypasses the save signals
+        cursor.execute("UPDATE portal_organisation SET name = %s WHERE id = %s", ["包头新名", maker_org.pk])
+    assert "包头新名" not in menu(rf.get("/exhibits/"))
+    bump_content_version()
+    assert "包头新名" in menu(rf.get("/exhibits/"))
