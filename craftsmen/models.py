@@ -15,6 +15,10 @@ class PersonQuerySet(PublicQuerySet):
     def for_ladder_page(self):
         return self.published().select_related("tier", "organisation").order_by("tier__rank", "order", "slug")
 
+    def for_untiered_list(self):
+        """The people without a tier, for the craftsmen page's paged list."""
+        return self.published().filter(tier__isnull=True).select_related("organisation").order_by("order", "slug")
+
     def for_profile_page(self):
         from exhibits.models import Exhibit
 
@@ -109,6 +113,9 @@ class Person(PublicRecord):
     class Meta(PublicRecord.Meta):
         verbose_name = "人物"
         verbose_name_plural = "人物"
+        # The craftsmen page's list of the people without a tier, in order:
+        # read from the index, not sorted from every person.
+        indexes = [models.Index(fields=["tier", "is_published", "order", "slug"], name="person_ladder_order")]
 
     def get_absolute_url(self) -> str:
         return reverse("craftsmen:detail", args=[self.slug])

@@ -28,7 +28,7 @@ PAGE_SIZE = 50
 
 @require_GET
 def craftsmen_index(request: HttpRequest) -> HttpResponse:
-    others = Person.objects.for_ladder_page().filter(tier__isnull=True)
+    others = Person.objects.for_untiered_list()
     page = VersionedCountPaginator(others, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     context = {
         "page": page,
