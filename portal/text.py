@@ -16,8 +16,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from pypinyin import Style, lazy_pinyin
-
 # CJK ideographs (basic, extensions A-G, compatibility); the rest of the
 # text (punctuation, symbols, spaces) only separates tokens.
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f"
@@ -89,6 +87,10 @@ def pinyin_tokens(name: str, is_person: bool = False) -> str:
     """Pinyin for a name, indexed so that a reader can type it spaced or
     not, whole or in part, or by initials: every contiguous span of
     syllables, joined, and the same for initials."""
+    # Imported here, not at the top: pypinyin's dictionaries take about 50 MB,
+    # and only writes (indexing) need them, never a public page.
+    from pypinyin import Style, lazy_pinyin
+
     text = normalize(name)
     tokens: list[str] = []
     for run in runs(text):
