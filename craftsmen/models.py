@@ -114,8 +114,14 @@ class Person(PublicRecord):
         verbose_name = "人物"
         verbose_name_plural = "人物"
         # The craftsmen page's list of the people without a tier, in order:
-        # read from the index, not sorted from every person.
-        indexes = [models.Index(fields=["tier", "is_published", "order", "slug"], name="person_ladder_order")]
+        # read from the index, not sorted from every person. Partial, since
+        # PostgreSQL orders by an index only past equality conditions, and
+        # `tier IS NULL` is not one.
+        indexes = [
+            models.Index(
+                fields=["is_published", "order", "slug"], condition=models.Q(tier__isnull=True), name="person_untiered"
+            )
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("craftsmen:detail", args=[self.slug])

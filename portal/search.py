@@ -833,10 +833,12 @@ class SearchResults:
         with connection.cursor() as cursor:
             # Two statements in one round trip (Django's psycopg cursors bind
             # parameters client-side, which allows it): they run as one
-            # implicit transaction, which the SET LOCAL lasts for. The page's
+            # implicit transaction, which the local settings last for. (JIT off:
+            # with sequential scans off, a plan's cost can pass JIT's
+            # threshold, and compiling takes ~90 ms.) The page's
             # documents come with their ids, joined by primary key.
             cursor.execute(
-                f"SET LOCAL enable_seqscan = off; "
+                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true); "
                 f"SELECT {columns} FROM ({' UNION ALL '.join(parts)}) page "
                 "JOIN portal_searchdocument document ON document.id = page.id ORDER BY page.segment, page.id",
                 params,

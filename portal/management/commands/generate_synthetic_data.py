@@ -582,6 +582,14 @@ class Command(BaseCommand):
         documents = search.rebuild(progress=progress)
         rebuilt = time.perf_counter() - started
         self.stdout.write(self.style.SUCCESS(f"Rebuilt the search index: {documents} documents in {rebuilt:.1f} s."))
+        if connection.vendor == "postgresql":
+            # Planner statistics for the tables just filled, as autovacuum
+            # would gather a little later: without them PostgreSQL plans the
+            # list pages' queries for empty tables (hash joins over every
+            # person: 29 ms instead of 0.6 on the exhibit list).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            self.stdout.write("Analyzed the tables (PostgreSQL).")
 
     def create(self, counts: Plan, seed: int) -> int:
         generator = Generator(seed)
