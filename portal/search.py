@@ -716,6 +716,9 @@ def _count_by_kind(connection, parsed: ParsedQuery) -> dict[str, int]:
 # The token columns are for matching only; a page of results shows the
 # title, the text and the link.
 INDEX_COLUMNS = ("head", "pinyin", "body")
+# PostgreSQL reads a result of at most this many documents whole, in one
+# index scan (SearchResults._postgresql_page).
+SMALL_RESULT = 200
 
 
 def _shown_fields() -> list:
@@ -792,11 +795,24 @@ class SearchResults:
         kind's primary key in order until the page is full; for a sparse one,
         read its matches from the GIN index and sort them. Chosen from the
         exact counts rather than left to the planner, which misjudges how
-        common a phrase is, and never a whole-table scan."""
+        common a phrase is, and never a whole-table scan.
+
+        A small result is read whole, in one index scan: a prefix such as
+        `chen` (pinyin) stands for thousands of indexed words, and each
+        segment's GIN scan would merge all their postings again."""
+        query = tsquery_expression(self.parsed)
+        if self.count() <= SMALL_RESULT:
+            kind = "AND document.kind_order = %s::smallint" if self.kind else ""
+            return self._postgresql_documents(
+                connection,
+                "FROM portal_searchdocument document, to_tsquery('simple', %s) q "
+                f"WHERE document.search_vector @@ q {kind} "
+                "ORDER BY NOT ts_match_vq(document.head_vector, q), document.id LIMIT %s OFFSET %s",
+                [query, *([KIND_BY_KEY[self.kind].order] if self.kind else []), stop - start, start],
+            )
         names_key, count_names = _name_counts_by_kind(self.parsed)
         cached = _cached_by_version({names_key: count_names, "documents": _document_counts}, self.version)
         names, sizes = cached[names_key], cached["documents"]
-        query = tsquery_expression(self.parsed)
         kinds = [self.kind] if self.kind else [kind.key for kind in KINDS]
         parts: list[str] = []
         params: list = []
@@ -828,19 +844,28 @@ class SearchResults:
                 params += [query, *([] if walk else [KIND_BY_KEY[kind].order]), low, high, limit, offset]
         if not parts:
             return []
+        # The page's documents come with their ids, joined by primary key.
+        return self._postgresql_documents(
+            connection,
+            f"FROM ({' UNION ALL '.join(parts)}) page "
+            "JOIN portal_searchdocument document ON document.id = page.id ORDER BY page.segment, page.id",
+            params,
+        )
+
+    @staticmethod
+    def _postgresql_documents(connection, from_sql: str, params: list) -> list[SearchDocument]:
+        """SELECT the shown columns of `document` {from_sql}, with sequential
+        scans and JIT off. Two statements in one round trip (Django's psycopg
+        cursors bind parameters client-side, which allows it): they run as
+        one implicit transaction, which the local settings last for. (JIT:
+        with sequential scans off, a plan's cost can pass JIT's threshold,
+        and compiling takes ~90 ms.)"""
         fields = _shown_fields()
         columns = ", ".join(f"document.{connection.ops.quote_name(field.column)}" for field in fields)
         with connection.cursor() as cursor:
-            # Two statements in one round trip (Django's psycopg cursors bind
-            # parameters client-side, which allows it): they run as one
-            # implicit transaction, which the local settings last for. (JIT off:
-            # with sequential scans off, a plan's cost can pass JIT's
-            # threshold, and compiling takes ~90 ms.) The page's
-            # documents come with their ids, joined by primary key.
             cursor.execute(
                 "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true); "
-                f"SELECT {columns} FROM ({' UNION ALL '.join(parts)}) page "
-                "JOIN portal_searchdocument document ON document.id = page.id ORDER BY page.segment, page.id",
+                f"SELECT {columns} {from_sql}",
                 params,
             )
             cursor.nextset()
