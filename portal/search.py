@@ -856,8 +856,9 @@ class SearchResults:
     def _postgresql_documents(connection, from_sql: str, params: list) -> list[SearchDocument]:
         """SELECT the shown columns of `document` {from_sql}, with sequential
         scans and JIT off. Two statements in one round trip (Django's psycopg
-        cursors bind parameters client-side, which allows it): they run as
-        one implicit transaction, which the local settings last for. (JIT:
+        cursors bind parameters client-side, which allows it; the database
+        OPTIONS must not turn on `server_side_binding`): they run as one
+        implicit transaction, which the local settings last for. (JIT:
         with sequential scans off, a plan's cost can pass JIT's threshold,
         and compiling takes ~90 ms.)"""
         fields = _shown_fields()
