@@ -42,10 +42,16 @@ def test_public_pages_never_load_pypinyin_s_50_mb_of_dictionaries(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "a-test-key-that-is-long-enough-for-the-deploy-checks-0123456789",
         "ALLOWED_HOSTS": "testserver",
+        # make serve collects the static files first; pages need the manifest.
+        "STATIC_ROOT": str(tmp_path / "static"),
     }
     if "REPORTS_DIR" in os.environ:
         env["REPORTS_DIR"] = os.environ["REPORTS_DIR"]
-    for command in (["manage.py", "migrate", "-v0"], ["-c", PAGES_WITHOUT_PINYIN]):
+    for command in (
+        ["manage.py", "migrate", "-v0"],
+        ["manage.py", "collectstatic", "--noinput", "-v0"],
+        ["-c", PAGES_WITHOUT_PINYIN],
+    ):
         result = subprocess.run([sys.executable, *command], env=env, cwd=ROOT, capture_output=True, text=True)
         assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().splitlines()[-1] == "False"
