@@ -144,10 +144,17 @@ def _database(url: str, read_only: bool = False) -> dict:
             # Django's psycopg pool replaces persistent connections. Health
             # checks stay on: the pool then checks a connection before handing
             # it out, so after a database restart no request gets a dead one.
+            # A failed reconnection is retried with exponential backoff (1,
+            # 2, 4, 8 s...) for reconnect_timeout: left at psycopg_pool's 300
+            # s, a pool that saw the database down for a few seconds could
+            # wait another 8 before trying again once it was back. Giving
+            # up after the connect timeout instead, the next request starts
+            # a fresh attempt at once.
             options["pool"] = {
                 "min_size": DATABASE_POOL_MIN,
                 "max_size": DATABASE_POOL_MAX,
                 "timeout": DATABASE_CONNECT_TIMEOUT,
+                "reconnect_timeout": DATABASE_CONNECT_TIMEOUT,
             }
             config["CONN_MAX_AGE"] = 0
     return config
