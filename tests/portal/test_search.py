@@ -227,6 +227,43 @@ def test_either_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, w
     assert pages == expected
 
 
+def test_the_index_reads_the_rare_words_and_leaves_a_common_prefix_to_the_row_check():
+    parsed = search.parse("chen honglei 稀土")
+    assert search.index_expression(parsed, [95000, 15, 400]) == search.tsquery_expression(
+        search.ParsedQuery(parsed.text, parsed.slots[1:])
+    )
+    # Not ten times commoner, or not a prefix: the index reads it.
+    assert search.index_expression(parsed, [100, 15, 400]) == search.tsquery_expression(parsed)
+    assert search.index_expression(search.parse("稀土 工匠"), [95000, 15]) == search.tsquery_expression(
+        search.parse("稀土 工匠")
+    )
+
+
+@pytest.mark.parametrize("small", [True, False], ids=["read whole", "read in segments"])
+@pytest.mark.parametrize(("query", "kind"), [("gao fenglin", ""), ("内蒙古 g", ""), ("工匠 b", "person")])
+def test_pages_are_the_same_when_the_index_leaves_words_to_the_row_check(monkeypatch, query, kind, small):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's GIN reads; FTS5 has its own plan")
+    parsed = search.parse(query)
+    expected = search.matching(parsed)
+    expected = [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
+    assert expected, "the query should match something"
+    left_out = []
+    original = search.index_expression
+    monkeypatch.setattr(search, "PREFIX_LEFT_TO_CHECK", 1)
+    monkeypatch.setattr(search, "SMALL_RESULT", 10_000 if small else 0)
+    monkeypatch.setattr(
+        search,
+        "index_expression",
+        lambda parsed, counts: left_out.append(original(parsed, counts) != search.tsquery_expression(parsed))
+        or original(parsed, counts),
+    )
+    results = search.SearchResults(parsed, kind)
+    pages = [d.pk for start in range(0, len(expected) + 5, 5) for d in results[start : start + 5]]
+    assert any(left_out), "no word was left to the row check"
+    assert pages == expected
+
+
 def test_search_results_of_an_empty_query_are_empty():
     results = search.SearchResults(search.parse("，。"))
     assert results.count() == 0 and results[0:20] == []
