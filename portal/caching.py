@@ -74,13 +74,23 @@ def request_version(request: HttpRequest) -> int:
 def cached_by_version(request: HttpRequest, name: str, compute: Callable[[], object]) -> object:
     """`compute()`, cached until the content version changes: for numbers
     that cost a scan of a large table, like the home page's counts."""
-    key = f"value:{request_version(request)}:{name}"
+    return cached_many_by_version(request_version(request), {name: compute})[name]
+
+
+def cached_many_by_version(version: int, computes: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """{name: compute()} for each name, each value cached until the content
+    version changes (any write to public content bumps it); one read of the
+    cache for them all."""
+    keys = {name: f"value:{version}:{name}" for name in computes}
     cache = caches[settings.PAGE_CACHE_ALIAS]
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, COUNT_CACHE_SECONDS)
-    return value
+    found = cache.get_many(list(keys.values()))
+    values = {}
+    for name, compute in computes.items():
+        values[name] = found.get(keys[name])
+        if values[name] is None:
+            values[name] = compute()
+            cache.set(keys[name], values[name], COUNT_CACHE_SECONDS)
+    return values
 
 
 class VersionedCountPaginator(Paginator):
@@ -95,14 +105,8 @@ class VersionedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         sql, params = self.object_list.query.get_compiler(using=self.object_list.db).as_sql()
-        digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()
-        key = f"count:{request_version(self.request)}:{digest}"
-        cache = caches[settings.PAGE_CACHE_ALIAS]
-        count = cache.get(key)
-        if count is None:
-            count = super().count
-            cache.set(key, count, COUNT_CACHE_SECONDS)
-        return count
+        name = f"count:{hashlib.sha256(f'{sql}|{params!r}'.encode()).hexdigest()}"
+        return cached_by_version(self.request, name, lambda: super(VersionedCountPaginator, self).count)
 
 
 def _cacheable_request(request: HttpRequest) -> bool:

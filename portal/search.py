@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -634,24 +635,19 @@ COUNTS_CACHE_SECONDS = 3600
 
 def _cached_by_version(computes: dict[str, Callable], version: int | None = None) -> dict[str, object]:
     """{name: compute(connection)}, each cached until the content version
-    changes (any write bumps it), per database; one read of the cache for
-    them all, and of the version unless the caller (a request, which has
-    read it already) gives it."""
-    from portal.caching import current_version
+    changes, per database (portal.caching.cached_many_by_version); the
+    version is read unless the caller (a request, which has read it
+    already) gives it."""
+    from portal.caching import cached_many_by_version, current_version
 
     connection = _reading_connection()
     if version is None:
         version = current_version()[0]
-    keys = {name: f"search:{name}:{connection.vendor}:{version}" for name in computes}
-    cache = caches[settings.PAGE_CACHE_ALIAS]
-    found = cache.get_many(list(keys.values()))
-    values = {}
-    for name, compute in computes.items():
-        values[name] = found.get(keys[name])
-        if values[name] is None:
-            values[name] = compute(connection)
-            cache.set(keys[name], values[name], COUNTS_CACHE_SECONDS)
-    return values
+    keys = {name: f"search:{connection.vendor}:{name}" for name in computes}
+    values = cached_many_by_version(
+        version, {keys[name]: functools.partial(compute, connection) for name, compute in computes.items()}
+    )
+    return {name: values[keys[name]] for name in computes}
 
 
 def _digest(text: str) -> str:
