@@ -35,19 +35,26 @@ class ExhibitQuerySet(PublicQuerySet):
             .prefetch_related(Prefetch("makers", queryset=Person.objects.published()))
         )
 
-    def related_to(self, exhibit: "Exhibit"):
-        """Other exhibits of the same sector or shown in the same area."""
-        # EXISTS rather than a join: no DISTINCT, so the first few in list
-        # order come off the list index instead of sorting every exhibit of
-        # a common sector (89 ms on PostgreSQL at 100,000 records).
+    def related_to(self, exhibit: "Exhibit", limit: int = 6):
+        """The first `limit` other exhibits, in list order, of the same sector
+        or shown in the same area.
+
+        The first `limit` of each condition are found apart, then ordered
+        together: alone, each is a walk of the list index that stops after
+        `limit` rows (a semi-join for the sectors; under 0.3 ms on
+        PostgreSQL at 100,000 records), while under one OR PostgreSQL
+        hashed every exhibit of the sector first (8.5 ms for a common one)."""
         sectors = [sector.pk for sector in exhibit.sectors.all()]  # prefetched on the detail page
-        shares_a_sector = models.Exists(
-            Exhibit.sectors.through.objects.filter(exhibit=models.OuterRef("pk"), sector__in=sectors)
-        )
-        same = models.Q(shares_a_sector)
+        others = self.published().exclude(pk=exhibit.pk).order_by("order", "slug")
+        same = models.Q(pk__in=[])
+        if sectors:
+            shares_a_sector = models.Exists(
+                Exhibit.sectors.through.objects.filter(exhibit=models.OuterRef("pk"), sector__in=sectors)
+            )
+            same |= models.Q(pk__in=others.filter(shares_a_sector).values("pk")[:limit])
         if exhibit.area_id:
-            same |= models.Q(area_id=exhibit.area_id)
-        return self.published().filter(same).exclude(pk=exhibit.pk).select_related("kind")
+            same |= models.Q(pk__in=others.filter(area_id=exhibit.area_id).values("pk")[:limit])
+        return others.filter(same).select_related("kind")[:limit]
 
 
 class Exhibition(PublicRecord):

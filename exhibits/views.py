@@ -56,7 +56,7 @@ def exhibit_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "exhibit": exhibit,
         "record": exhibit,
-        "related": Exhibit.objects.related_to(exhibit)[:6],
+        "related": Exhibit.objects.related_to(exhibit),
         "breadcrumbs": [(_("展品"), reverse("exhibits:list")), (exhibit.display_name, None)],
         "jsonld": jsonld_for(request, exhibit),
         "meta_description": exhibit.display_description[:150],

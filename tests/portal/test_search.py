@@ -255,8 +255,9 @@ def test_pages_are_the_same_when_the_index_leaves_words_to_the_row_check(monkeyp
     monkeypatch.setattr(
         search,
         "index_expression",
-        lambda parsed, counts: left_out.append(original(parsed, counts) != search.tsquery_expression(parsed))
-        or original(parsed, counts),
+        lambda parsed, counts: (
+            left_out.append(original(parsed, counts) != search.tsquery_expression(parsed)) or original(parsed, counts)
+        ),
     )
     results = search.SearchResults(parsed, kind)
     pages = [d.pk for start in range(0, len(expected) + 5, 5) for d in results[start : start + 5]]
