@@ -195,19 +195,25 @@ class TestAnalyzer:
         assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
 
 
+def expected_ids(parsed, kind: str) -> list[int]:
+    """The matches in result order, by the plain ORM query."""
+    expected = search.matching(parsed)
+    return [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
+
+
+def read_in_pages(results, total: int, size: int) -> list[int]:
+    return [d.pk for start in range(0, total + size, size) for d in results[start : start + size]]
+
+
 @pytest.mark.parametrize(
     ("query", "kind"), [("工匠", ""), ("工匠", "person"), ("内蒙古", ""), ("gfl", ""), ("稀土", "")]
 )
 def test_search_results_pages_are_the_matches_in_result_order(query, kind):
     parsed = search.parse(query)
-    expected = search.matching(parsed)
-    if kind:
-        expected = expected.filter(kind=kind)
-    expected = [d.pk for d in expected]
+    expected = expected_ids(parsed, kind)
     results = search.SearchResults(parsed, kind)
     assert results.count() == len(results) == len(expected)
-    pages = [d.pk for start in range(0, len(expected) + 7, 7) for d in results[start : start + 7]]
-    assert pages == expected
+    assert read_in_pages(results, len(expected), 7) == expected
 
 
 @pytest.mark.parametrize("walk", [True, False], ids=["walking the primary key", "reading the index"])
@@ -216,13 +222,11 @@ def test_either_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, w
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL chooses a plan per page segment; FTS5 has one")
     parsed = search.parse(query)
-    expected = search.matching(parsed)
-    expected = [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
+    expected = expected_ids(parsed, kind)
     chosen = []
     monkeypatch.setattr(search, "SMALL_RESULT", 0)  # plan segments even for these few matches
     monkeypatch.setattr(search, "walk_is_cheaper", lambda *args: chosen.append(args) or walk)
-    results = search.SearchResults(parsed, kind)
-    pages = [d.pk for start in range(0, len(expected) + 5, 5) for d in results[start : start + 5]]
+    pages = read_in_pages(search.SearchResults(parsed, kind), len(expected), 5)
     assert chosen, "no segment was planned"
     assert pages == expected
 
@@ -245,8 +249,7 @@ def test_pages_are_the_same_when_the_index_leaves_words_to_the_row_check(monkeyp
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's GIN reads; FTS5 has its own plan")
     parsed = search.parse(query)
-    expected = search.matching(parsed)
-    expected = [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
+    expected = expected_ids(parsed, kind)
     assert expected, "the query should match something"
     left_out = []
     original = search.index_expression
@@ -259,8 +262,7 @@ def test_pages_are_the_same_when_the_index_leaves_words_to_the_row_check(monkeyp
             left_out.append(original(parsed, counts) != search.tsquery_expression(parsed)) or original(parsed, counts)
         ),
     )
-    results = search.SearchResults(parsed, kind)
-    pages = [d.pk for start in range(0, len(expected) + 5, 5) for d in results[start : start + 5]]
+    pages = read_in_pages(search.SearchResults(parsed, kind), len(expected), 5)
     assert any(left_out), "no word was left to the row check"
     assert pages == expected
 
