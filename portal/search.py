@@ -630,9 +630,6 @@ def matching_ids(parsed: ParsedQuery, model: type[models.Model]) -> models.Query
     return filtered(parsed, SearchDocument.objects.filter(content_type=content_type)).values("object_id")
 
 
-COUNTS_CACHE_SECONDS = 3600
-
-
 def _cached_by_version(computes: dict[str, Callable], version: int | None = None) -> dict[str, object]:
     """{name: compute(connection)}, each cached until the content version
     changes, per database (portal.caching.cached_many_by_version); the
@@ -683,14 +680,10 @@ def _name_counts_by_kind(parsed: ParsedQuery) -> tuple[str, Callable]:
     return f"names:{_digest(expression)}", count
 
 
-def _slot_expressions(parsed: ParsedQuery) -> list[str]:
-    return [tsquery_expression(ParsedQuery(parsed.text, [slot])) for slot in parsed.slots]
-
-
 def _slot_counts(parsed: ParsedQuery) -> tuple[str, Callable]:
     """How many documents match each slot (each ANDed word) of the query on
     its own; (cache name, compute) for _cached_by_version."""
-    expressions = _slot_expressions(parsed)
+    expressions = [tsquery_expression(ParsedQuery(parsed.text, [slot])) for slot in parsed.slots]
 
     def count(connection) -> list[int]:
         one = "(SELECT count(*) FROM portal_searchdocument WHERE search_vector @@ to_tsquery('simple', %s))"

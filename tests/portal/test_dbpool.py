@@ -7,7 +7,7 @@ from psycopg_pool import ConnectionPool
 
 from portal import dbpool
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's connection pool")
+needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection")
 
 
 @pytest.fixture
@@ -29,11 +29,13 @@ def round_trips(monkeypatch):
     return calls
 
 
+@needs_postgresql
 def test_a_healthy_idle_connection_passes_without_a_round_trip(pooled_connection, round_trips):
     dbpool.check_connection(pooled_connection)
     assert round_trips == []
 
 
+@needs_postgresql
 @pytest.mark.django_db
 def test_a_connection_the_server_ended_fails_the_check(pooled_connection, round_trips):
     pid = pooled_connection.info.backend_pid
@@ -47,6 +49,7 @@ def test_a_connection_the_server_ended_fails_the_check(pooled_connection, round_
     assert round_trips, "the check should have asked the server once the socket showed the goodbye"
 
 
+@needs_postgresql
 def test_a_closed_connection_fails_the_check(pooled_connection):
     pooled_connection.close()
     with pytest.raises(psycopg.OperationalError):
