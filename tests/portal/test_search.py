@@ -138,7 +138,7 @@ def test_the_full_text_index_exists_on_this_database():
             names = {row[0] for row in cursor.fetchall()}
             assert {search.FTS_TABLE, *search.SQLITE_TRIGGERS} <= names
         else:
-            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_kind_vector'")
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_chunk_vector'")
             assert "gin" in cursor.fetchone()[0]
 
 
@@ -147,7 +147,7 @@ def test_ensure_search_schema_restores_a_dropped_sqlite_trigger_or_pg_index():
         if connection.vendor == "sqlite":
             cursor.execute("DROP TRIGGER portal_searchdocument_ai")
         else:
-            cursor.execute("DROP INDEX portal_searchdocument_kind_vector")
+            cursor.execute("DROP INDEX portal_searchdocument_chunk_vector")
     assert search.ensure_search_schema() is True
     assert search.ensure_search_schema() is False
     assert "高凤林" in titles("gfl")
@@ -216,19 +216,35 @@ def test_search_results_pages_are_the_matches_in_result_order(query, kind):
     assert read_in_pages(results, len(expected), 7) == expected
 
 
-@pytest.mark.parametrize("walk", [True, False], ids=["walking the primary key", "reading the index"])
+@pytest.mark.parametrize(
+    ("plan", "chunk_shift"),
+    [("walk", 12), ("kind", 12), ("chunks", 12), ("chunks", 1)],
+    ids=["walking the primary key", "reading the kind from the index", "reading one chunk", "reading many chunks"],
+)
 @pytest.mark.parametrize(("query", "kind"), [("工匠", ""), ("工匠", "person"), ("gfl", ""), ("稀土", "")])
-def test_either_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, walk):
+def test_every_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, plan, chunk_shift):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL chooses a plan per page segment; FTS5 has one")
     parsed = search.parse(query)
     expected = expected_ids(parsed, kind)
     chosen = []
     monkeypatch.setattr(search, "SMALL_RESULT", 0)  # plan segments even for these few matches
-    monkeypatch.setattr(search, "walk_is_cheaper", lambda *args: chosen.append(args) or walk)
+    monkeypatch.setattr(search, "cheapest_read", lambda *args: chosen.append(args) or plan)
+    # Chunks of two ids: the real fixtures' few documents per kind then
+    # span many chunks, and a page many of them.
+    monkeypatch.setattr(search, "CHUNK_SHIFT", chunk_shift)
     pages = read_in_pages(search.SearchResults(parsed, kind), len(expected), 5)
     assert chosen, "no segment was planned"
     assert pages == expected
+
+
+@pytest.mark.parametrize(
+    ("matches", "plan"),
+    [(40_000, "walk"), (5_000, "walk"), (930, "chunks"), (200, "chunks"), (30, "kind"), (3, "kind")],
+)
+def test_a_page_segment_is_read_the_way_that_visits_the_fewest_rows(matches, plan):
+    # A page of 20 from 50,000 documents of one kind.
+    assert search.cheapest_read(20, 50_000, matches) == plan
 
 
 def test_the_index_reads_the_rare_words_and_leaves_a_common_prefix_to_the_row_check():
