@@ -52,13 +52,18 @@ def current_version() -> tuple[int, float]:
     the ORM cost ten times as much as running it (0.9 ms against 0.07)."""
     connection = connections[router.db_for_read(ContentVersion)]
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
+    # PostgreSQL hands over the time as seconds: loading a timestamptz
+    # into an aware datetime took 50 µs, a sixth of a cached page's Python.
+    changed_at_sql = "changed_at" if connection.vendor == "sqlite" else "extract(epoch FROM changed_at)::float8"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT value, changed_at FROM {table} WHERE id = 1")
+        cursor.execute(f"SELECT value, {changed_at_sql} FROM {table} WHERE id = 1")
         row = cursor.fetchone()
     if row is None:
         return 0, 0.0
     value, changed_at = row
-    if isinstance(changed_at, str):  # SQLite
+    if isinstance(changed_at, float):
+        return value, changed_at
+    if isinstance(changed_at, str):  # SQLite, by its driver's settings
         changed_at = parse_datetime(changed_at)
     return value, changed_at.replace(tzinfo=changed_at.tzinfo or UTC).timestamp()
 

@@ -65,6 +65,18 @@ def test_a_repeat_visit_gets_304_not_modified(client, exhibit):
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
+def test_last_modified_is_the_time_of_the_last_write(client, exhibit):
+    from django.utils.http import http_date
+
+    from portal.caching import current_version
+    from portal.models import ContentVersion
+
+    exhibit.save()
+    changed_at = ContentVersion.objects.get(pk=1).changed_at
+    assert current_version()[1] == pytest.approx(changed_at.timestamp(), abs=1e-6)
+    assert client.get(f"/exhibits/{exhibit.slug}/")["Last-Modified"] == http_date(changed_at.timestamp())
+
+
 def test_public_pages_are_publicly_cacheable_and_set_no_cookie(client, exhibit):
     for url in ["/", "/exhibits/", f"/exhibits/{exhibit.slug}/", "/search/?q=风能", "/en/craftsmen/"]:
         response = client.get(url)
