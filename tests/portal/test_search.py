@@ -129,14 +129,16 @@ def test_counts_per_kind_add_up_to_the_matches():
 
 
 def test_the_full_text_index_exists_on_this_database():
-    """SQLite: the FTS5 table and the triggers that keep it (a table rebuild
-    drops triggers, so they are re-created after every migrate).
+    """SQLite: the FTS5 tables (everything, and names alone) and the
+    triggers that keep them (a table rebuild drops triggers, so they are
+    re-created after every migrate).
     PostgreSQL: the GIN index over the generated tsvector column."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
             names = {row[0] for row in cursor.fetchall()}
-            assert {search.FTS_TABLE, *search.SQLITE_TRIGGERS} <= names
+            assert {search.FTS_TABLE, search.FTS_HEAD_TABLE, *search.SQLITE_TRIGGERS} <= names
+            assert not names & set(search.SQLITE_OLD_TRIGGERS)
         else:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_chunk_vector'")
             assert "gin" in cursor.fetchone()[0]
@@ -145,7 +147,7 @@ def test_the_full_text_index_exists_on_this_database():
 def test_ensure_search_schema_restores_a_dropped_sqlite_trigger_or_pg_index():
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER portal_searchdocument_ai")
+            cursor.execute("DROP TRIGGER portal_searchdocument_fts_ai")
         else:
             cursor.execute("DROP INDEX portal_searchdocument_chunk_vector")
     assert search.ensure_search_schema() is True
@@ -311,7 +313,7 @@ def test_counts_by_kind_are_cached_until_the_content_changes(django_assert_num_q
         assert search.counts_by_kind(parsed) == counts
 
 
-def test_an_outdated_sqlite_index_is_replaced_with_the_prefix_indexes(tmp_path):
+def test_an_outdated_sqlite_index_is_replaced_and_both_fts5_tables_are_kept_in_step(tmp_path):
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's FTS5 table")
     # On a database file of its own: replacing an FTS5 table inside the
@@ -328,15 +330,35 @@ def test_an_outdated_sqlite_index_is_replaced_with_the_prefix_indexes(tmp_path):
                 f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(head, pinyin, body, "
                 "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')"
             )
+            # The old trigger kept the main table alone.
+            cursor.execute(
+                "CREATE TRIGGER portal_searchdocument_ai AFTER INSERT ON portal_searchdocument BEGIN "
+                f"INSERT INTO {search.FTS_TABLE}(rowid, head, pinyin, body) "
+                "VALUES (new.id, new.head, new.pinyin, new.body); "
+                "END"
+            )
 
         assert search.ensure_search_schema(using=old) is True
+
+        def found(cursor, table, query):
+            cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query])
+            return [row[0] for row in cursor.fetchall()]
 
         with old.cursor() as cursor:
             cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
             assert cursor.fetchone()[0] == search.FTS5_TABLE_SQL
-            # Rebuilt from the documents, prefix queries included.
-            cursor.execute(f"SELECT rowid FROM {search.FTS_TABLE} WHERE {search.FTS_TABLE} MATCH 'pinyin : gf*'")
-            assert cursor.fetchall() == [(1,)]
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(search.SQLITE_TRIGGERS)
+            # Both tables rebuilt from the documents, prefix queries included.
+            assert found(cursor, search.FTS_TABLE, "pinyin : gf*") == [1]
+            assert found(cursor, search.FTS_HEAD_TABLE, "gf*") == [1]
+            # And kept in step from now on, by the new triggers.
+            cursor.execute("INSERT INTO portal_searchdocument VALUES (2, '稀土 土永 永磁 磁', 'xitu', '')")
+            cursor.execute("UPDATE portal_searchdocument SET head = '高凤 凤林 林x' WHERE id = 1")
+            assert found(cursor, search.FTS_HEAD_TABLE, "稀土") == found(cursor, search.FTS_TABLE, "稀土") == [2]
+            assert found(cursor, search.FTS_HEAD_TABLE, '"林x"') == [1]
+            cursor.execute("DELETE FROM portal_searchdocument WHERE id = 2")
+            assert found(cursor, search.FTS_HEAD_TABLE, "稀土") == found(cursor, search.FTS_TABLE, "稀土") == []
         assert search.ensure_search_schema(using=old) is False
     finally:
         old.close()
