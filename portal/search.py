@@ -939,21 +939,7 @@ class SearchResults:
                 vector = "head_vector" if head else "search_vector"
                 not_name = "" if head else " AND NOT ts_match_vq(head_vector, q)"
                 low, high = id_range(kind)
-                if plan == "walk":
-                    parts.append(
-                        f"(SELECT {len(parts)} AS segment, id FROM portal_searchdocument, {queries} "
-                        f"WHERE ts_match_vq({vector}, q) AND id >= %s AND id < %s{not_name} "
-                        "ORDER BY id LIMIT %s OFFSET %s)"
-                    )
-                    params += [query, indexed, low, high, limit, offset]
-                elif plan == "kind":
-                    parts.append(
-                        f"(SELECT {len(parts)} AS segment, id FROM portal_searchdocument, {queries} "
-                        f"WHERE {matches_sql(vector)} AND kind_order = %s::smallint{not_name} "
-                        "ORDER BY id + 0 LIMIT %s OFFSET %s)"
-                    )
-                    params += [query, indexed, KIND_BY_KEY[kind].order, limit, offset]
-                else:
+                if plan == "chunks":
                     # Chunk by chunk, in order: the LIMIT stops the loop once
                     # the page is full. The last chunk is the kind's highest
                     # id's, so a page that finds fewer matches than the
@@ -967,6 +953,17 @@ class SearchResults:
                         "LIMIT %s OFFSET %s)"
                     )
                     params += [query, indexed, low, low, high, limit, offset]
+                    continue
+                if plan == "walk":
+                    match, match_params, order = f"ts_match_vq({vector}, q) AND id >= %s AND id < %s", [low, high], "id"
+                else:
+                    match = f"{matches_sql(vector)} AND kind_order = %s::smallint"
+                    match_params, order = [KIND_BY_KEY[kind].order], "id + 0"
+                parts.append(
+                    f"(SELECT {len(parts)} AS segment, id FROM portal_searchdocument, {queries} "
+                    f"WHERE {match}{not_name} ORDER BY {order} LIMIT %s OFFSET %s)"
+                )
+                params += [query, indexed, *match_params, limit, offset]
         if not parts:
             return []
         # The page's documents come with their ids, joined by primary key.
