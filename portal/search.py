@@ -380,19 +380,21 @@ def rebuild(progress=None) -> int:
 # The full-text index itself
 
 
-# Prefix indexes for prefix queries of 1 to 6 characters: single Chinese
-# characters and short English or pinyin prefixes then read one index entry
-# instead of every term that starts with them.
-FTS5_TABLE_SQL = (
-    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(head, pinyin, body, "
-    "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1 2 3 4 5 6')"
-)
-FTS5_HEAD_TABLE_SQL = (
-    f"CREATE VIRTUAL TABLE {FTS_HEAD_TABLE} USING fts5(head, pinyin, "
-    "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1 2 3 4 5 6')"
-)
-SQLITE_TABLES = {FTS_TABLE: FTS5_TABLE_SQL, FTS_HEAD_TABLE: FTS5_HEAD_TABLE_SQL}
 SQLITE_TABLE_COLUMNS = {FTS_TABLE: ("head", "pinyin", "body"), FTS_HEAD_TABLE: ("head", "pinyin")}
+
+
+def _fts5_table_sql(table: str) -> str:
+    # Prefix indexes for prefix queries of 1 to 6 characters: single Chinese
+    # characters and short English or pinyin prefixes then read one index
+    # entry instead of every term that starts with them.
+    return (
+        f"CREATE VIRTUAL TABLE {table} USING fts5({', '.join(SQLITE_TABLE_COLUMNS[table])}, "
+        "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1 2 3 4 5 6')"
+    )
+
+
+SQLITE_TABLES = {table: _fts5_table_sql(table) for table in SQLITE_TABLE_COLUMNS}
+FTS5_TABLE_SQL = SQLITE_TABLES[FTS_TABLE]
 
 
 def _sqlite_triggers() -> dict[str, str]:
