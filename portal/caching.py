@@ -76,6 +76,45 @@ def request_version(request: HttpRequest) -> int:
     return request.content_version
 
 
+class PageStore:
+    """The page cache: the shared cache (Redis, when configured) and, in
+    front of it, this process's own copy of what it read or wrote there.
+
+    Every key names a content version, and what is stored under a key is
+    never replaced by something else (a write changes the version, so the
+    keys, instead): a local copy can never be older than the shared one,
+    and invalidation needs no message to any process. A hit in the local
+    copy saves the Redis round trip, which was over half of a cached page's
+    time in process (0.40 ms against 0.15)."""
+
+    def __init__(self) -> None:
+        self.shared = caches[settings.PAGE_CACHE_ALIAS]
+        self.local = caches[settings.PAGE_LOCAL_CACHE_ALIAS] if settings.PAGE_LOCAL_CACHE_ALIAS else None
+
+    def get(self, key: str) -> object | None:
+        value = self.local.get(key) if self.local else None
+        if value is None:
+            value = self.shared.get(key)
+            if value is not None and self.local:
+                self.local.set(key, value, settings.PAGE_CACHE_SECONDS)
+        return value
+
+    def get_many(self, keys: list[str]) -> dict[str, object]:
+        found = self.local.get_many(keys) if self.local else {}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            from_shared = self.shared.get_many(missing)
+            if self.local and from_shared:
+                self.local.set_many(from_shared, settings.PAGE_CACHE_SECONDS)
+            found |= from_shared
+        return found
+
+    def set(self, key: str, value: object, timeout: int) -> None:
+        if self.local:
+            self.local.set(key, value, timeout)
+        self.shared.set(key, value, timeout)
+
+
 def cached_by_version(request: HttpRequest, name: str, compute: Callable[[], object]) -> object:
     """`compute()`, cached until the content version changes: for numbers
     that cost a scan of a large table, like the home page's counts."""
@@ -87,7 +126,7 @@ def cached_many_by_version(version: int, computes: dict[str, Callable[[], object
     version changes (any write to public content bumps it); one read of the
     cache for them all."""
     keys = {name: f"value:{version}:{name}" for name in computes}
-    cache = caches[settings.PAGE_CACHE_ALIAS]
+    cache = PageStore()
     found = cache.get_many(list(keys.values()))
     values = {}
     for name, compute in computes.items():
@@ -164,7 +203,7 @@ class PageCacheMiddleware:
             response = HttpResponseNotModified()
             self._headers(response, etag, changed_at)
             return response
-        cache = caches[settings.PAGE_CACHE_ALIAS]
+        cache = PageStore()
         key = _key(request, version)
         cached = cache.get(key)
         if cached is not None:

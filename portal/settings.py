@@ -113,9 +113,20 @@ if REDIS_URL:
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # In front of Redis, each process keeps its own copy of the pages it
+    # served most recently (portal.caching.PageStore): a hit then costs no
+    # Redis round trip. 0 turns the copy off.
+    PAGE_LOCAL_CACHE_ENTRIES = env_int("PAGE_LOCAL_CACHE_ENTRIES", default=1000)
+    if PAGE_LOCAL_CACHE_ENTRIES > 0:
+        CACHES["local"] = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "local-pages",
+            "OPTIONS": {"MAX_ENTRIES": PAGE_LOCAL_CACHE_ENTRIES},
+        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 PAGE_CACHE_ALIAS = "default"
+PAGE_LOCAL_CACHE_ALIAS = "local" if "local" in CACHES else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=3600)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", default=300)
