@@ -199,7 +199,11 @@ RESOURCES = [
         "exhibits",
         "exhibit",
         out.ExhibitOut,
-        lambda: Exhibit.objects.for_list_page().select_related("exhibition").prefetch_related(citations_prefetch()),
+        lambda: (
+            Exhibit.objects.for_list_page()
+            .select_related("exhibition")
+            .prefetch_related(_published_relation("makers", Person), citations_prefetch())
+        ),
         filters.ExhibitFilter,
     ),
     Resource("people", "person", out.PersonOut, _published(Person, "tier", "organisation"), filters.PersonFilter),

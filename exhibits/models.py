@@ -11,11 +11,9 @@ from portal.models import Event, Organisation, PublicQuerySet, PublicRecord, cit
 
 class ExhibitQuerySet(PublicQuerySet):
     def for_list_page(self):
-        return (
-            self.published()
-            .select_related("kind", "area", "organisation")
-            .prefetch_related("sectors", Prefetch("makers", queryset=Person.objects.select_related("tier")))
-        )
+        # A card names its makers as the report wrote them
+        # (makers_as_written), so the list needs no Person rows.
+        return self.published().select_related("kind", "area", "organisation").prefetch_related("sectors")
 
     def for_detail_page(self):
         return (
