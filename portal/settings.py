@@ -116,7 +116,7 @@ if REDIS_URL:
     # In front of Redis, each process keeps its own copy of the pages it
     # served most recently (portal.caching.PageStore): a hit then costs no
     # Redis round trip. 0 turns the copy off.
-    PAGE_LOCAL_CACHE_ENTRIES = env_int("PAGE_LOCAL_CACHE_ENTRIES", default=1000)
+    PAGE_LOCAL_CACHE_ENTRIES = env_int("PAGE_LOCAL_CACHE_ENTRIES", default=500)
     if PAGE_LOCAL_CACHE_ENTRIES > 0:
         CACHES["local"] = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
