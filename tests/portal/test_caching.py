@@ -50,6 +50,24 @@ def test_a_citation_change_invalidates_too(client, exhibit):
     assert "新的摘录" in client.get(url).content.decode()
 
 
+def test_a_database_made_again_from_nothing_does_not_reuse_the_old_ones_versions(client, exhibit):
+    from portal.caching import current_version
+    from portal.models import ContentVersion
+
+    url = f"/exhibits/{exhibit.slug}/"
+    client.get(url)
+    old_version = current_version()[0]
+    # The first write to an empty database, as after a rebuild.
+    ContentVersion.objects.all().delete()
+    exhibit.name = "风能叶片检测仪（改进型）"
+    exhibit.save()
+
+    assert current_version()[0] > old_version
+    detail = client.get(url)
+    assert detail["X-Page-Cache"] == "miss"
+    assert "（改进型）" in detail.content.decode()
+
+
 def test_languages_are_cached_apart(client, exhibit):
     client.get(f"/exhibits/{exhibit.slug}/")
     assert client.get(f"/en/exhibits/{exhibit.slug}/")["X-Page-Cache"] == "miss"
