@@ -95,21 +95,25 @@ class PageStore:
         self.shared = caches[settings.PAGE_CACHE_ALIAS]
         self.local = caches[settings.PAGE_LOCAL_CACHE_ALIAS] if settings.PAGE_LOCAL_CACHE_ALIAS else None
 
-    def get(self, key: str) -> object | None:
+    # `timeout` is how long a value found in the shared cache is kept in
+    # the local copy: the same as it was stored with there.
+
+    def get(self, key: str, timeout: int) -> object | None:
+        # get_many([key]) would do, but this is every cached page's path.
         value = self.local.get(key) if self.local else None
         if value is None:
             value = self.shared.get(key)
             if value is not None and self.local:
-                self.local.set(key, value, settings.PAGE_CACHE_SECONDS)
+                self.local.set(key, value, timeout)
         return value
 
-    def get_many(self, keys: list[str]) -> dict[str, object]:
+    def get_many(self, keys: list[str], timeout: int) -> dict[str, object]:
         found = self.local.get_many(keys) if self.local else {}
         missing = [key for key in keys if key not in found]
         if missing:
             from_shared = self.shared.get_many(missing)
             if self.local and from_shared:
-                self.local.set_many(from_shared, settings.PAGE_CACHE_SECONDS)
+                self.local.set_many(from_shared, timeout)
             found |= from_shared
         return found
 
@@ -131,7 +135,7 @@ def cached_many_by_version(version: int, computes: dict[str, Callable[[], object
     cache for them all."""
     keys = {name: f"value:{version}:{name}" for name in computes}
     cache = PageStore()
-    found = cache.get_many(list(keys.values()))
+    found = cache.get_many(list(keys.values()), COUNT_CACHE_SECONDS)
     values = {}
     for name, compute in computes.items():
         values[name] = found.get(keys[name])
@@ -209,7 +213,7 @@ class PageCacheMiddleware:
             return response
         cache = PageStore()
         key = _key(request, version)
-        cached = cache.get(key)
+        cached = cache.get(key, settings.PAGE_CACHE_SECONDS)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached

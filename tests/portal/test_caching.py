@@ -187,6 +187,21 @@ def test_with_redis_unreachable_the_processs_own_copy_still_serves_exactly(clien
     assert "（改进型）" in detail.content.decode()
 
 
+def test_with_the_page_cache_off_a_count_read_from_the_shared_cache_is_kept_in_the_local_copy(
+    client, exhibit, settings
+):
+    shared_and_local_caches(settings, {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"})
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/exhibits/")
+    caches["local"].clear()
+    client.get("/exhibits/")  # the count comes from the shared cache
+    caches["default"].clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/exhibits/")
+    assert 'data-result-count="1"' in response.content.decode()
+    assert not [query for query in queries if "COUNT(*)" in query["sql"]]
+
+
 def test_the_list_count_is_cached_by_content_version_even_with_the_page_cache_off(client, exhibit, settings):
     settings.PAGE_CACHE_SECONDS = 0
     assert 'data-result-count="1"' in client.get("/exhibits/").content.decode()
