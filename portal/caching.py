@@ -9,6 +9,7 @@ version and misses the old pages."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -22,6 +23,7 @@ from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, router
 from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
 from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -30,6 +32,7 @@ from django.utils.functional import cached_property
 from django.utils.http import http_date, quote_etag
 
 from portal.models import ContentVersion
+from portal.routers import PRIVATE_PREFIXES, public_reads
 
 logger = logging.getLogger(__name__)
 
@@ -175,13 +178,19 @@ def _encoding(request: HttpRequest) -> str:
     return "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
 
 
+def _address(request: HttpRequest) -> str:
+    # The scheme and host too: pages carry their own absolute address (the
+    # canonical link, og:url), and a site may answer to more than one name.
+    return f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+
+
 def _key(request: HttpRequest, version: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+    digest = hashlib.sha256(_address(request).encode()).hexdigest()
     return f"page:{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{digest}"
 
 
 def _etag(request: HttpRequest, version: int) -> str:
-    raw = f"{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{request.get_full_path()}"
+    raw = f"{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{_address(request)}"
     return quote_etag(hashlib.sha1(raw.encode()).hexdigest()[:20])
 
 
@@ -197,7 +206,7 @@ class PageCacheMiddleware:
         if not _cacheable_request(request):
             return self.get_response(request)
         try:
-            version, changed_at = current_version()
+            version, changed_at = _version_read_in_front(request) or current_version()
             request.content_version = version
         except (OperationalError, InterfaceError):
             # The database is unreachable: fail now (a 503, from
@@ -216,6 +225,7 @@ class PageCacheMiddleware:
         cached = cache.get(key, settings.PAGE_CACHE_SECONDS)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
+            cached.page_cache_version = version
             return cached
         response = self.get_response(request)
         if response.status_code == 200 and not response.cookies:
@@ -228,6 +238,7 @@ class PageCacheMiddleware:
             else:
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)
                 response["X-Page-Cache"] = "miss"
+                response.page_cache_version = version
         return response
 
     @staticmethod
@@ -249,3 +260,137 @@ class PublicGZipMiddleware(GZipMiddleware):
         if request.path.startswith("/admin/"):
             return response
         return super().process_response(request, response)
+
+
+# What FrontPageCache read before Django built the request, for
+# PageCacheMiddleware: the version, or the error reading it raised.
+FRONT_VERSION = "portal.content_version"
+FRONT_VERSION_ERROR = "portal.content_version_error"
+
+# Everything in a request that a public page can depend on, besides the
+# Accept-Encoding variant: the address (scheme, host, script prefix, path,
+# query). The language is part of the path (i18n_patterns with Chinese
+# unprefixed), and public pages read no other header and no cookie but the
+# session's (tested in tests/portal/test_front_cache.py).
+FRONT_KEY_ENVIRON = (
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_HOST",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "QUERY_STRING",
+)
+# Response Vary headers whose request headers the key already covers, or
+# that public pages do not depend on (LocaleMiddleware adds Accept-Language
+# to every Chinese page, whose language comes from its path).
+FRONT_VARY_COVERED = {"accept-encoding", "accept-language"}
+
+
+def _version_read_in_front(request: HttpRequest) -> tuple[int, float] | None:
+    error = request.META.get(FRONT_VERSION_ERROR)
+    if error is not None:
+        raise error
+    return request.META.get(FRONT_VERSION)
+
+
+def _front_request_key(environ: dict) -> str | None:
+    """The key of a request FrontPageCache may answer, or None."""
+    if environ.get("REQUEST_METHOD") != "GET" or settings.PAGE_CACHE_SECONDS <= 0:
+        return None
+    path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+    if path.startswith(UNCACHED_PREFIXES) or path.startswith(PRIVATE_PREFIXES):
+        return None
+    # Revalidations go to Django, which answers them without a page.
+    if "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ:
+        return None
+    cookie = environ.get("HTTP_COOKIE")
+    if cookie and settings.SESSION_COOKIE_NAME in parse_cookie(cookie):
+        return None
+    encoding = "gzip" if ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+    # Length-prefixed, so that no two requests share a key by where their
+    # values happen to split.
+    parts = [str(environ.get(name, "")) for name in FRONT_KEY_ENVIRON] + [encoding]
+    raw = "".join(f"{len(part)}:{part}" for part in parts)
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _front_version() -> tuple[int, float]:
+    """current_version() as a public request reads it, on this thread's
+    connection, left open between the pages FrontPageCache answers. A
+    connection that was open already and fails is replaced once: after a
+    database restart it is dead, and Django would have replaced it at the
+    start of its next request."""
+    with public_reads():
+        connection = connections[router.db_for_read(ContentVersion)]
+        reused = connection.connection is not None and not connection.in_atomic_block
+        try:
+            return current_version()
+        except (OperationalError, InterfaceError):
+            if not reused:
+                raise
+            with contextlib.suppress(DatabaseError):
+                connection.close()
+            return current_version()
+
+
+class FrontPageCache:
+    """WSGI middleware around Django: answers a public page this process has
+    already sent, at the current content version, before Django builds a
+    request for it.
+
+    What it stores is the response exactly as Django's whole middleware
+    stack sent it (security headers, CSP, language, compression), and only
+    what PageCacheMiddleware itself served or stored at the same version;
+    every key names the content version, read fresh from the database on
+    every request, so a write invalidates it as exactly as the page cache.
+    A hit skips building the request, the middleware and Django's request
+    signals: in process on PostgreSQL it cost 0.16 ms against 0.41 for a
+    hit in PageCacheMiddleware."""
+
+    def __init__(self, application: Callable) -> None:
+        self.application = application
+
+    def __call__(self, environ: dict, start_response: Callable) -> object:
+        alias = settings.PAGE_FRONT_CACHE_ALIAS
+        request_key = _front_request_key(environ) if alias else None
+        if request_key is None:
+            return self.application(environ, start_response)
+        try:
+            version = _front_version()
+        except (OperationalError, InterfaceError) as error:
+            # PageCacheMiddleware raises it (a 503) instead of waiting for
+            # the database a second time.
+            environ[FRONT_VERSION_ERROR] = error
+            return self.application(environ, start_response)
+        except DatabaseError:
+            return self.application(environ, start_response)
+        environ[FRONT_VERSION] = version
+        store = caches[alias]
+        key = f"front:{version[0]}:{request_key}"
+        stored = store.get(key)
+        if stored is not None:
+            status, headers, body = stored
+            start_response(status, headers)
+            return [body]
+        response = self.application(environ, start_response)
+        if self._storable(response, version[0]):
+            headers = [(name, "hit" if name == "X-Page-Cache" else value) for name, value in response.items()]
+            store.set(
+                key,
+                (f"{response.status_code} {response.reason_phrase}", headers, response.content),
+                settings.PAGE_CACHE_SECONDS,
+            )
+        return response
+
+    @staticmethod
+    def _storable(response: HttpResponse, version: int) -> bool:
+        if getattr(response, "page_cache_version", None) != version:
+            return False
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        vary = {name.strip().lower() for name in response.get("Vary", "").split(",") if name.strip()}
+        return vary <= FRONT_VARY_COVERED

@@ -126,6 +126,17 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 PAGE_CACHE_ALIAS = "default"
+# Each process also keeps the last pages it sent, as sent, and answers them
+# before Django builds a request (portal.caching.FrontPageCache, installed in
+# portal/wsgi.py). 0 turns it off.
+PAGE_FRONT_CACHE_ENTRIES = env_int("PAGE_FRONT_CACHE_ENTRIES", default=500)
+PAGE_FRONT_CACHE_ALIAS = "front" if PAGE_FRONT_CACHE_ENTRIES > 0 else None
+if PAGE_FRONT_CACHE_ALIAS:
+    CACHES[PAGE_FRONT_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "front-pages",
+        "OPTIONS": {"MAX_ENTRIES": PAGE_FRONT_CACHE_ENTRIES},
+    }
 PAGE_LOCAL_CACHE_ALIAS = "local" if "local" in CACHES else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=3600)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", default=60)

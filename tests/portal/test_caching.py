@@ -250,3 +250,18 @@ def test_the_home_pages_counts_are_cached_by_content_version(client, exhibit, se
     with CaptureQueriesContext(connection) as queries:
         client.get("/")
     assert [query for query in queries if "COUNT(*)" in query["sql"]]
+
+
+def test_a_cached_page_is_not_sent_to_a_host_that_is_not_allowed(client, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert client.get(url, HTTP_HOST="evil.example").status_code == 400
+
+
+def test_each_allowed_host_gets_the_page_with_its_own_address(client, settings, exhibit):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    url = f"/exhibits/{exhibit.slug}/"
+    client.get(url)
+    other = client.get(url, HTTP_HOST="other.example")
+    assert f'href="http://other.example{url}"' in other.content.decode()

@@ -102,8 +102,11 @@ class Page:
 
 
 def get(port: int, path: str) -> Page:
+    # One name for both servers, as a load balancer in front of them passes
+    # on: a page carries its own address, so each host has pages of its own.
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": "127.0.0.1"})
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        with urllib.request.urlopen(request, timeout=10) as response:
             return Page(response.status, response.headers.get("X-Page-Cache"), response.read().decode())
     except urllib.error.HTTPError as error:
         return Page(error.code, error.headers.get("X-Page-Cache"), error.read().decode())
