@@ -238,16 +238,20 @@ def build_database(env: dict, records: int, marker: Path, reuse: bool) -> None:
 
 
 def pick_urls(env: dict) -> dict[str, str]:
-    """The pages measured: an exhibit from the middle of the list, the most
-    common kind for the filtered list, the first hashed CSS file."""
+    """The pages measured: an exhibit from the middle of the list (a
+    synthetic one), the first exhibit from the reports with a sector and an
+    area (whose few neighbours sit among the synthetic ones: the detail page
+    visitors read most), the most common kind for the filtered list, the
+    first hashed CSS file."""
     script = (
         "import json\n"
         "from django.db.models import Count\n"
         "from exhibits.models import Exhibit, ExhibitKind\n"
         "ids = Exhibit.objects.published().order_by('order', 'slug').values_list('id', 'slug')\n"
         "middle = ids[ids.count() // 2]\n"
+        "real = ids.exclude(slug__startswith='synthetic-').exclude(sectors=None).exclude(area=None).first()\n"
         "kind = ExhibitKind.objects.published().annotate(n=Count('exhibits')).order_by('-n').first()\n"
-        "print(json.dumps({'id': middle[0], 'slug': middle[1], 'kind': kind.slug}))\n"
+        "print(json.dumps({'id': middle[0], 'slug': middle[1], 'real_slug': real[1], 'kind': kind.slug}))\n"
     )
     picked = json.loads(manage(env, "shell", "-c", script).strip().splitlines()[-1])
     manifest = json.loads((ROOT / "staticfiles" / "staticfiles.json").read_text())
@@ -314,6 +318,7 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
             ("exhibit list", "/exhibits/"),
             ("exhibit list, filtered", f"/exhibits/?kind={urls['kind']}"),
             ("exhibit detail", f"/exhibits/{urls['slug']}/"),
+            ("exhibit detail, from the reports", f"/exhibits/{urls['real_slug']}/"),
             ("craftsmen", "/craftsmen/"),
             (f"search {SEARCH_WORD}", f"/search/?q={search}"),
         ]
