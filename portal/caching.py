@@ -173,9 +173,10 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
-def _encoding(request: HttpRequest) -> str:
-    """The variant PublicGZipMiddleware (inside this one) will produce."""
-    return "gzip" if ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")) else "identity"
+def _encoding(accept_encoding: str) -> str:
+    """The variant PublicGZipMiddleware (inside PageCacheMiddleware) will
+    produce for this Accept-Encoding."""
+    return "gzip" if ACCEPTS_GZIP.search(accept_encoding) else "identity"
 
 
 def _address(request: HttpRequest) -> str:
@@ -186,11 +187,13 @@ def _address(request: HttpRequest) -> str:
 
 def _key(request: HttpRequest, version: int) -> str:
     digest = hashlib.sha256(_address(request).encode()).hexdigest()
-    return f"page:{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{digest}"
+    encoding = _encoding(request.headers.get("Accept-Encoding", ""))
+    return f"page:{version}:{request.LANGUAGE_CODE}:{encoding}:{digest}"
 
 
 def _etag(request: HttpRequest, version: int) -> str:
-    raw = f"{version}:{request.LANGUAGE_CODE}:{_encoding(request)}:{_address(request)}"
+    encoding = _encoding(request.headers.get("Accept-Encoding", ""))
+    raw = f"{version}:{request.LANGUAGE_CODE}:{encoding}:{_address(request)}"
     return quote_etag(hashlib.sha1(raw.encode()).hexdigest()[:20])
 
 
@@ -310,7 +313,7 @@ def _front_request_key(environ: dict) -> str | None:
     cookie = environ.get("HTTP_COOKIE")
     if cookie and settings.SESSION_COOKIE_NAME in parse_cookie(cookie):
         return None
-    encoding = "gzip" if ACCEPTS_GZIP.search(environ.get("HTTP_ACCEPT_ENCODING", "")) else "identity"
+    encoding = _encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))
     # Length-prefixed, so that no two requests share a key by where their
     # values happen to split.
     parts = [str(environ.get(name, "")) for name in FRONT_KEY_ENVIRON] + [encoding]
@@ -348,8 +351,9 @@ class FrontPageCache:
     every key names the content version, read fresh from the database on
     every request, so a write invalidates it as exactly as the page cache.
     A hit skips building the request, the middleware and Django's request
-    signals: in process on PostgreSQL it cost 0.16 ms against 0.41 for a
-    hit in PageCacheMiddleware."""
+    signals: in process it cost 0.25 ms against 0.41 for a hit in
+    PageCacheMiddleware on PostgreSQL (the rest is the version's round
+    trip), 0.03 against 0.17 on SQLite."""
 
     def __init__(self, application: Callable) -> None:
         self.application = application

@@ -14,12 +14,6 @@ from tests import factories as make
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def exhibit():
-    source = make.report()
-    return make.exhibit(source, name="风能叶片检测仪", exhibition=make.exhibition(source))
-
-
 def test_a_second_request_is_served_from_the_cache_with_one_query(client, exhibit):
     url = f"/exhibits/{exhibit.slug}/"
     assert client.get(url)["X-Page-Cache"] == "miss"

@@ -15,7 +15,6 @@ from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from portal.caching import FrontPageCache
-from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
@@ -95,12 +94,6 @@ class Sent:
     def text(self):
         body = gzip.decompress(self.content) if self.headers.get("Content-Encoding") == "gzip" else self.content
         return body.decode()
-
-
-@pytest.fixture
-def exhibit():
-    source = make.report()
-    return make.exhibit(source, name="风能叶片检测仪", exhibition=make.exhibition(source))
 
 
 def test_a_page_sent_once_is_sent_again_as_it_was_without_reaching_django(front, exhibit):
