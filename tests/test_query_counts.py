@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from craftsmen.views import PAGE_SIZE
 from portal import search
+from portal.pages import EVENTS_PAGE_SIZE
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,16 @@ def events_page():
     return "/events/", grow
 
 
+def events_later_page():
+    """Page 2 of the events (no programmes there): a page's worth of events
+    first, so that page 2 exists at 5 rows too."""
+    _, grow = events_page()
+    source = make.report()
+    for _ in range(EVENTS_PAGE_SIZE):
+        make.event(source)
+    return "/events/?page=2", grow
+
+
 def event_page():
     source = make.report()
     happening = make.event(source, place=make.place(source), parent=make.event(source))
@@ -274,7 +285,8 @@ PAGES = {
     "pilot units": (pilot_units_page, 7),
     "academies": (academies_page, 11),
     "academy": (academy_page, 4),
-    "events": (events_page, 6),
+    "events": (events_page, 7),
+    "events page 2": (events_later_page, 4),
     "event": (event_page, 12),
     "organisation": (organisation_page, 14),
     "figures": (figures_page, 3),

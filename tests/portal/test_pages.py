@@ -17,6 +17,12 @@ def test_the_events_page_lists_the_ten_actions_one_by_one(client):
     assert "助力新质生产力产业工人技能提升行动" in html
 
 
+def test_the_events_page_shows_every_top_level_event_of_the_reports_on_one_page_with_the_programmes(client):
+    html = client.get("/events/").content.decode()
+    assert 'class="pagination"' not in html
+    assert "工作举措" in html
+
+
 def test_the_july_drive_shows_who_did_what(client):
     html = client.get("/events/keji-tuwei-xinzhi-shengchanli-jizhong-tuijin-xingdong/").content.decode()
     for text in ["张慧宇", "张大勇", "云玉美", "北方联合电力"]:

@@ -1,0 +1,41 @@
+"""The events page in pages of top-level events, at more events than the
+reports hold."""
+
+import pytest
+
+from portal.pages import EVENTS_PAGE_SIZE
+from tests import factories as make
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def events():
+    source = make.report()
+    make.programme(source, name="一项工作举措")
+    events = [make.event(source, order=n) for n in range(EVENTS_PAGE_SIZE + 5)]
+    make.event(source, parent=events[0], name="第一项活动的一部分")
+    return events
+
+
+def test_the_events_page_holds_one_page_of_top_level_events_with_their_parts_and_the_programmes(client, events):
+    html = client.get("/events/").content.decode()
+    shown = [event for event in events if f'href="{event.get_absolute_url()}"' in html]
+    assert shown == events[:EVENTS_PAGE_SIZE]
+    assert "第一项活动的一部分" in html
+    assert "一项工作举措" in html
+    assert 'rel="next" href="?page=2"' in html
+
+
+def test_the_second_page_holds_the_rest_and_leaves_the_programmes_on_the_first(client, events):
+    html = client.get("/events/?page=2").content.decode()
+    shown = [event for event in events if f'href="{event.get_absolute_url()}"' in html]
+    assert shown == events[EVENTS_PAGE_SIZE:]
+    assert "一项工作举措" not in html
+    assert 'rel="prev"' in html
+
+
+def test_a_page_number_that_is_not_a_number_shows_the_first_page(client, events):
+    response = client.get("/events/?page=abc")
+    assert response.status_code == 200
+    assert f'href="{events[0].get_absolute_url()}"' in response.content.decode()
