@@ -278,7 +278,7 @@ def data_page():
 PAGES = {
     "home": (home_page, 9),
     "exhibit list": (exhibit_list_page, 9),
-    "exhibit detail": (exhibit_detail_page, 7),
+    "exhibit detail": (exhibit_detail_page, 8),
     "craftsmen": (craftsmen_page, 8),
     "craftsmen page 2": (craftsmen_later_page, 3),
     "person": (person_page, 5),

@@ -1,9 +1,18 @@
 import pytest
 
+from exhibits import models
 from exhibits.models import Exhibit
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=["picked from the sectors' members", "found by walking the list"], autouse=True)
+def sector_strategy(request, monkeypatch):
+    """Every test here runs both ways related exhibits are found by sector:
+    with few members (picked from them) and with many (a walk of the list)."""
+    if request.param == "found by walking the list":
+        monkeypatch.setattr(models, "FEW_SECTOR_MEMBERS", 0)
 
 
 def related_the_slow_way(exhibit: Exhibit, limit: int = 6) -> list[str]:
