@@ -3,6 +3,7 @@ organisations and sources."""
 
 from itertools import groupby
 
+from django.contrib.contenttypes.prefetch import GenericPrefetch
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from craftsmen.models import Academy, Person
+from craftsmen.models import Academy, EventRole, Person
 from exhibits.models import Exhibit
 from portal import search
 from portal.caching import VersionedCountPaginator, cached_by_version, request_version
@@ -127,7 +128,9 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     citations = (
         Citation.objects.filter(report=report)
         .select_related("content_type")
-        .prefetch_related("record")
+        # A role's address is its event's page: without its event, one
+        # query per role cited.
+        .prefetch_related(GenericPrefetch("record", [EventRole.objects.select_related("event")]))
         .order_by("paragraph", "content_type__model", "object_id", "order")
     )
     paragraphs = [

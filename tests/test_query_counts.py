@@ -233,12 +233,15 @@ def sources_page():
 
 def source_page():
     source = make.report()
+    happening = make.event()
 
     def grow(n):
         for _ in range(n):
             make.person(source)
             make.organisation(source)
             make.figure(source)
+            # A role's address is its event's page.
+            make.event_role(source, event=happening, person=make.person())
 
     return f"/sources/{source.slug}/", grow
 
@@ -291,7 +294,7 @@ PAGES = {
     "organisation": (organisation_page, 14),
     "figures": (figures_page, 3),
     "sources": (sources_page, 2),
-    "source": (source_page, 6),
+    "source": (source_page, 7),
     "exhibit label": (exhibit_label_page, 3),
     "area labels": (area_labels_page, 4),
     "data": (data_page, 2),
