@@ -145,6 +145,9 @@ class Exhibit(PublicRecord):
         blank=True,
         related_name="exhibits",
         verbose_name="展示区域",
+        # exhibit_area_list_order (below) leads with the area and serves
+        # every lookup by it; an index of its own would only cost writes.
+        db_index=False,
     )
     kind = models.ForeignKey(
         ExhibitKind, on_delete=models.PROTECT, null=True, blank=True, related_name="exhibits", verbose_name="类别"
