@@ -105,9 +105,11 @@ class FigureQuerySet(PublicQuerySet):
 
 class EventQuerySet(PublicQuerySet):
     def for_list_page(self):
+        # The top-level events, their parts listed under each.
         return (
             self.published()
-            .select_related("place", "parent")
+            .filter(parent=None)
+            .select_related("place")
             .prefetch_related(published_prefetch("parts", "portal.Event"))
             .order_by("order", "slug")
         )

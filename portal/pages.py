@@ -69,8 +69,8 @@ EVENTS_PAGE_SIZE = 30
 
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    top_level = Event.objects.for_list_page().filter(parent=None)
-    page = VersionedCountPaginator(top_level, EVENTS_PAGE_SIZE, request=request).get_page(request.GET.get("page"))
+    events = Event.objects.for_list_page()
+    page = VersionedCountPaginator(events, EVENTS_PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     context = {
         "page": page,
         # Programmes have no page of their own (their address is an anchor
