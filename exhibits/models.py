@@ -62,9 +62,7 @@ class ExhibitQuerySet(PublicQuerySet):
             if len(members) <= FEW_SECTOR_MEMBERS:
                 shares_a_sector = others.filter(pk__in=members)
             else:
-                shares_a_sector = others.filter(
-                    models.Exists(memberships.filter(exhibit=models.OuterRef("pk"), sector__in=sectors))
-                )
+                shares_a_sector = others.filter(models.Exists(memberships.filter(exhibit=models.OuterRef("pk"))))
             candidates += shares_a_sector.values_list("pk", flat=True)[:limit]
         if exhibit.area_id:
             candidates += others.filter(area_id=exhibit.area_id).values_list("pk", flat=True)[:limit]

@@ -35,8 +35,9 @@ class StaticPages(Sitemap):
 
 class _RecordsPerLanguage(Sequence):
     """(record, language) pairs of a queryset ordered by pk, as Django's
-    i18n sitemaps page them, with only the page's records read. Django builds the pairs
-    as a list of every record, for each sitemap page and for the index."""
+    i18n sitemaps page them, with only the page's records read. Django
+    builds the pairs as a list of every record, for each sitemap page and
+    for the index."""
 
     def __init__(self, records: QuerySet, languages: list[str]) -> None:
         self.records = records
