@@ -18,9 +18,16 @@ def test_the_events_page_lists_the_ten_actions_one_by_one(client):
 
 
 def test_the_events_page_shows_every_top_level_event_of_the_reports_on_one_page_with_the_programmes(client):
+    from portal.models import Event, Programme
+
     html = client.get("/events/").content.decode()
     assert 'class="pagination"' not in html
-    assert "工作举措" in html
+    top_level = Event.objects.published().filter(parent=None)
+    assert top_level.exists()
+    for event in top_level:
+        assert f'href="{event.get_absolute_url()}"' in html, event.slug
+    for programme in Programme.objects.published():
+        assert f'id="{programme.slug}"' in html, programme.slug
 
 
 def test_the_july_drive_shows_who_did_what(client):
