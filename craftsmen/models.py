@@ -8,7 +8,15 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Event, Organisation, Place, PublicQuerySet, PublicRecord, citations_prefetch
+from portal.models import (
+    Event,
+    Organisation,
+    Place,
+    PublicQuerySet,
+    PublicRecord,
+    citations_prefetch,
+    published_prefetch,
+)
 
 
 class PersonQuerySet(PublicQuerySet):
@@ -16,8 +24,15 @@ class PersonQuerySet(PublicQuerySet):
         return self.published().select_related("tier", "organisation").order_by("tier__rank", "order", "slug")
 
     def for_untiered_list(self):
-        """The people without a tier, for the craftsmen page's paged list."""
-        return self.published().filter(tier__isnull=True).select_related("organisation").order_by("order", "slug")
+        """The people without a tier the public may see (none, or one that is
+        unpublished), for the craftsmen page's paged list."""
+        hidden_tiers = Tier.objects.filter(is_published=False)
+        return (
+            self.published()
+            .filter(models.Q(tier__isnull=True) | models.Q(tier__in=hidden_tiers))
+            .select_related("organisation")
+            .order_by("order", "slug")
+        )
 
     def for_profile_page(self):
         from exhibits.models import Exhibit
@@ -31,10 +46,7 @@ class PersonQuerySet(PublicQuerySet):
                     "exhibits",
                     queryset=Exhibit.objects.published().select_related("kind", "organisation"),
                 ),
-                Prefetch(
-                    "event_roles",
-                    queryset=EventRole.objects.published().select_related("event", "event__parent"),
-                ),
+                published_prefetch("event_roles", "craftsmen.EventRole", "event", "event__parent"),
             )
         )
 
@@ -56,7 +68,7 @@ class AcademyQuerySet(PublicQuerySet):
         return (
             self.published()
             .select_related("academy_type", "organisation", "recognised_by")
-            .prefetch_related(citations_prefetch(), "groups")
+            .prefetch_related(citations_prefetch(), published_prefetch("groups", "craftsmen.AcademyGroup"))
         )
 
 
@@ -137,6 +149,8 @@ class TierCount(PublicRecord):
     """A reported count of one tier: in a place (包头市: 3 位大国工匠) or in a
     cohort (the 43 trainees of the training camp)."""
 
+    shown_with = ("tier",)  # a count of a hidden tier says nothing
+
     tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="counts", verbose_name="工匠梯队")
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tier_counts", verbose_name="地区"
@@ -173,6 +187,8 @@ class PilotBatch(PublicRecord):
 class PilotCategory(PublicRecord):
     """A category of pilot unit within a batch, with its count as printed."""
 
+    shown_with = ("batch",)  # a category of a hidden batch says nothing
+
     batch = models.ForeignKey(PilotBatch, on_delete=models.CASCADE, related_name="categories", verbose_name="批次")
     count = models.PositiveIntegerField("数量")
     unit = models.CharField("量词（原文）", max_length=10, default="家")
@@ -190,6 +206,8 @@ class PilotCategory(PublicRecord):
 class PilotUnit(PublicRecord):
     """A named pilot unit. The reports name none; admins may add them later
     from other sources, each with its citation."""
+
+    shown_with = ("batch",)  # a unit of a hidden batch says nothing
 
     batch = models.ForeignKey(PilotBatch, on_delete=models.PROTECT, related_name="units", verbose_name="批次")
     category = models.ForeignKey(
@@ -251,6 +269,8 @@ class AcademyGroup(PublicRecord):
 class AcademyField(PublicRecord):
     """An industry or field a group of academies covers, in the report's order."""
 
+    shown_with = ("group",)  # a field of a hidden group says nothing
+
     group = models.ForeignKey(AcademyGroup, on_delete=models.CASCADE, related_name="fields", verbose_name="群组")
 
     class Meta(PublicRecord.Meta):
@@ -295,6 +315,8 @@ class Academy(PublicRecord):
 class EventRole(PublicRecord):
     """Who did what at an event, as the report words it (讲话, 主持, 授牌,
     作交流发言…). Either a person or an organisation, or both."""
+
+    shown_with = ("event",)  # a role at a hidden event says nothing
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles", verbose_name="活动")
     person = models.ForeignKey(

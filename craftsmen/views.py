@@ -50,7 +50,8 @@ def _ladder_context() -> dict:
         .prefetch_related(citations_prefetch())
         .order_by("tier__rank", "order")
     )
-    baotou = [c for c in counts if c.place_id]
+    # By place or by cohort; one whose place or event is hidden is neither.
+    baotou = [c for c in counts if c.place]
     regional_ladder = [t for t in tiers if t.scope != Tier.Scope.CITY]
     rungs, ladder_height = ladder(regional_ladder)
     return {
@@ -63,7 +64,7 @@ def _ladder_context() -> dict:
         "baotou_chart": bar_chart(
             _("包头市各梯队人数"), [(c.tier.display_name, c.count, c.unit, None) for c in baotou]
         ),
-        "cohorts": [c for c in counts if c.event_id],
+        "cohorts": [c for c in counts if c.event],
     }
 
 

@@ -45,16 +45,17 @@ class ExhibitFilter(django_filters.FilterSet):
         to_field_name="slug",
         # EXISTS probes the exhibit table's organisation index once per
         # organisation; a join with DISTINCT reads every exhibit.
-        queryset=Organisation.objects.published().filter(Exists(Exhibit.objects.filter(organisation=OuterRef("pk")))),
+        queryset=Organisation.objects.published().filter(
+            Exists(Exhibit.objects.published().filter(organisation=OuterRef("pk")))
+        ),
     )
     tier = django_filters.ModelChoiceFilter(
         label=_("研发者梯队"),
         empty_label=_("全部"),
         widget=FastSelect,
-        field_name="makers__tier",
+        method="filter_maker_tier",
         to_field_name="slug",
         queryset=Tier.objects.published(),
-        distinct=True,
     )
     sort = django_filters.OrderingFilter(
         label=_("排序"),
@@ -67,6 +68,14 @@ class ExhibitFilter(django_filters.FilterSet):
     class Meta:
         model = Exhibit
         fields = ["q", "sector", "kind", "area", "organisation", "tier"]
+
+    def filter_maker_tier(self, queryset, name, value):
+        # Only makers the public may see: a hidden maker's tier would
+        # otherwise find the exhibit.
+        makers = Exhibit.makers.through.objects.filter(
+            exhibit=OuterRef("pk"), person__tier=value, person__is_published=True
+        )
+        return queryset.filter(Exists(makers))
 
     def filter_search(self, queryset, name, value):
         parsed = search.parse(value)

@@ -6,21 +6,25 @@ from django.db.models import Prefetch
 from django.urls import reverse
 
 from craftsmen.models import Person
-from portal.models import Event, Organisation, PublicQuerySet, PublicRecord, citations_prefetch
+from portal.models import Event, Organisation, PublicQuerySet, PublicRecord, citations_prefetch, published_prefetch
 
 
 class ExhibitQuerySet(PublicQuerySet):
     def for_list_page(self):
         # A card names its makers as the report wrote them
         # (makers_as_written), so the list needs no Person rows.
-        return self.published().select_related("kind", "area", "organisation").prefetch_related("sectors")
+        return (
+            self.published()
+            .select_related("kind", "area", "organisation")
+            .prefetch_related(published_prefetch("sectors", "exhibits.Sector"))
+        )
 
     def for_detail_page(self):
         return (
             self.published()
             .select_related("kind", "area", "exhibition", "exhibition__event", "organisation")
             .prefetch_related(
-                "sectors",
+                published_prefetch("sectors", "exhibits.Sector"),
                 Prefetch("makers", queryset=Person.objects.published().select_related("tier", "organisation")),
                 citations_prefetch(),
             )
@@ -68,7 +72,12 @@ class ExhibitQuerySet(PublicQuerySet):
             candidates += others.filter(area_id=exhibit.area_id).values_list("pk", flat=True)[:limit]
         # No is_published here (the candidates are published): with it, the
         # list index looked the cheaper way to both databases again.
-        return self.filter(pk__in=candidates).select_related("kind").order_by("order", "slug")[:limit]
+        return (
+            self.filter(pk__in=candidates)
+            .hiding_unshown_relations()
+            .select_related("kind")
+            .order_by("order", "slug")[:limit]
+        )
 
 
 # Memberships of an exhibit's sectors up to which related exhibits are

@@ -17,7 +17,17 @@ from django.utils.translation import gettext_lazy as _
 
 from craftsmen.models import Academy, AcademyType, Person, PilotCategory, Tier, TierCount
 from exhibits.models import Exhibit
-from portal.models import Citation, Event, Figure, Organisation, Place, Programme, Report, SearchDocument
+from portal.models import (
+    Citation,
+    Event,
+    Figure,
+    Organisation,
+    Place,
+    Programme,
+    Report,
+    SearchDocument,
+    may_show,
+)
 
 # Rows per query (and per prefetch): small enough that the prefetched
 # relations of one chunk stay a few MiB, large enough to keep queries few.
@@ -80,11 +90,11 @@ def citations_cell(citations: Iterable[Citation]) -> Citations:
 
 
 def _name(related) -> str:
-    return related.display_name if related is not None else ""
+    return related.display_name if may_show(related) else ""
 
 
 def _names(records: Iterable) -> str:
-    return "、".join(r.display_name for r in records)
+    return "、".join(r.display_name for r in records if may_show(r))
 
 
 def _number(value: Decimal | None) -> int | Decimal | None:
@@ -128,7 +138,9 @@ def _exhibits() -> QuerySet:
     return (
         Exhibit.objects.published()
         .select_related("kind", "area", "organisation")
-        .prefetch_related(*_cited("sectors", Prefetch("makers", queryset=Person.objects.select_related("tier"))))
+        .prefetch_related(
+            *_cited("sectors", Prefetch("makers", queryset=Person.objects.published().select_related("tier")))
+        )
         .order_by("order", "slug")
     )
 
@@ -209,7 +221,6 @@ PILOT_CATEGORIES = _table(
     ],
     lambda: (
         PilotCategory.objects.published()
-        .filter(batch__is_published=True)
         .select_related("batch")
         .prefetch_related(*_cited())
         .order_by("batch__order", "batch__number", "order", "slug")

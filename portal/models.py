@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -60,11 +61,72 @@ def edit_history(**kwargs) -> HistoricalRecords:
     )
 
 
+def may_show(record) -> bool:
+    """The one rule for whether the public may see a record, on its own page
+    or as a name or link on another record's page, export, dataset or
+    search document: it is published, and so is every record it needs to
+    make sense (its model's `shown_with`: a count's tier, a role's event).
+    Records without the flag (reports) always may. Its SQL twin is
+    PublicQuerySet.published()."""
+    if record is None or not getattr(record, "is_published", True):
+        return False
+    return all(may_show(getattr(record, name)) for name in getattr(record, "shown_with", ()))
+
+
+def hide_unshown_relations(record: models.Model, select_related: dict | bool) -> None:
+    """Forget, on a record just read, every related record reached through
+    select_related that may not be shown (and so all beyond it): the
+    attribute then reads as None, so a template's `{% if exhibit.area %}`,
+    a dataset column and a search document all treat it as absent, and
+    nothing queries for it again. A required (non-null) relation that is
+    hidden raises RelatedObjectDoesNotExist on access, which templates show
+    as nothing; Python code reads such records only where the relation
+    is filtered as published in SQL (a tier's count, an event's roles)."""
+    if select_related is True:
+        names = {f.name: True for f in record._meta.concrete_fields if f.is_relation}
+    else:
+        names = select_related
+    for name, deeper in names.items():
+        field = record._meta.get_field(name)
+        if not field.concrete or not field.is_cached(record):
+            continue
+        related = field.get_cached_value(record)
+        if related is None:
+            continue
+        if not may_show(related):
+            field.set_cached_value(record, None)
+        elif deeper:
+            hide_unshown_relations(related, deeper)
+
+
+class PublishedIterable(ModelIterable):
+    """The rows of a published() queryset, with hidden relations forgotten."""
+
+    def __iter__(self):
+        select_related = self.queryset.query.select_related
+        for record in super().__iter__():
+            if select_related:
+                hide_unshown_relations(record, select_related)
+            yield record
+
+
 class PublicQuerySet(TrackedQuerySet):
     def published(self):
-        """What the public may see. Defined once, used by every page, sitemap
-        and search document."""
-        return self.filter(is_published=True)
+        """What the public may see: published records, and of the records
+        they reach through select_related only those that may_show().
+        Defined once, used by every page, export, dataset, sitemap and search
+        document (many-to-many and reverse relations are prefetched through
+        published_prefetch, which is this again)."""
+        needed = {f"{name}__is_published": True for name in self.model.shown_with}
+        return self.filter(is_published=True, **needed).hiding_unshown_relations()
+
+    def hiding_unshown_relations(self):
+        """Forget the related records that may not be shown, as published()
+        does, for a queryset already limited to published rows by other
+        means (ids picked from a published queryset)."""
+        queryset = self._chain()
+        queryset._iterable_class = PublishedIterable
+        return queryset
 
 
 def citations_prefetch(lookup: str = "citations") -> Prefetch:
@@ -156,6 +218,25 @@ class ProgrammeQuerySet(PublicQuerySet):
         return self.published().prefetch_related(
             citations_prefetch(), published_prefetch("organisations", "portal.Organisation")
         )
+
+
+def public_citations(path: str = "") -> models.Q:
+    """The citations of records the public may see, as a condition on
+    Citation, or on what reaches it through `path` ("citations__" from a
+    report): the records behind a generic relation are of every kind."""
+    from django.apps import apps
+
+    condition = models.Q(**{f"{path}pk__in": []})
+    for model in apps.get_models():
+        if issubclass(model, PublicRecord):
+            condition |= models.Q(
+                **{
+                    f"{path}content_type__app_label": model._meta.app_label,
+                    f"{path}content_type__model": model._meta.model_name,
+                    f"{path}object_id__in": model.objects.published().values("pk"),
+                }
+            )
+    return condition
 
 
 class Report(models.Model):
@@ -253,6 +334,9 @@ class PublicRecord(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     citations = GenericRelation(Citation, verbose_name="引用")
+    # Relations without which a record says nothing (a count without its
+    # tier): while the related record is hidden, so is this one (may_show).
+    shown_with: tuple[str, ...] = ()
 
     objects = PublicQuerySet.as_manager()
     history = edit_history(inherit=True)

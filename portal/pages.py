@@ -16,7 +16,7 @@ from craftsmen.models import Academy, EventRole, Person
 from exhibits.models import Exhibit
 from portal import search
 from portal.caching import VersionedCountPaginator, cached_by_version, request_version
-from portal.models import Citation, Event, Figure, Organisation, Programme, Report
+from portal.models import Citation, Event, Figure, Organisation, Programme, Report, may_show, public_citations
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
 
@@ -115,7 +115,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "reports": Report.objects.annotate(citation_total=Count("citations")),
+        "reports": Report.objects.annotate(citation_total=Count("citations", filter=public_citations("citations__"))),
         "breadcrumbs": [(_("来源"), None)],
         "meta_description": _("本站全部内容的两篇来源报道，以及每一段被哪些记录引用。"),
     }
@@ -134,7 +134,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("paragraph", "content_type__model", "object_id", "order")
     )
     paragraphs = [
-        (number, [c for c in group if c.record is not None and getattr(c.record, "is_published", True)])
+        (number, [c for c in group if may_show(c.record)])
         for number, group in groupby(citations, key=lambda c: c.paragraph)
     ]
     context = {

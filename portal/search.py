@@ -37,7 +37,17 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Event, Figure, Organisation, Place, Programme, PublicRecord, SearchDocument, Synonym
+from portal.models import (
+    Event,
+    Figure,
+    Organisation,
+    Place,
+    Programme,
+    PublicRecord,
+    SearchDocument,
+    Synonym,
+    may_show,
+)
 from portal.text import Term, highlight_spans, index_tokens, normalize, pinyin_tokens, query_terms
 
 FTS_TABLE = "portal_searchdocument_fts"
@@ -115,9 +125,11 @@ def kind_of(model: type[models.Model]) -> str | None:
 
 
 def _names(records: Iterable) -> list[str]:
+    """The names of the linked records the public may see: a hidden one
+    neither finds this record nor shows in its snippet."""
     names: list[str] = []
     for record in records:
-        if record is not None:
+        if may_show(record):
             names.extend([record.name, getattr(record, "name_en", "")])
     return names
 

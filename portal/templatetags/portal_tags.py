@@ -21,7 +21,10 @@ def _english() -> bool:
 @register.simple_tag
 def record_name(record) -> SafeString:
     """The record's name for this language: on English pages the English
-    name with the Chinese beside it; on Chinese pages the Chinese name."""
+    name with the Chinese beside it; on Chinese pages the Chinese name.
+    Nothing for a related record that is hidden (None)."""
+    if record is None:
+        return format_html("")
     name_en = getattr(record, "name_en", "")
     if _english() and name_en:
         return format_html('{} <span lang="zh-Hans" class="alt-name">{}</span>', name_en, record.name)
