@@ -72,6 +72,7 @@ def _free_port_block(size: int) -> int:
     raise RuntimeError("no free ports")
 
 
+@pytest.mark.once
 def test_make_bench_runs_end_to_end_in_its_smoke_mode(tmp_path):
     """The whole benchmark, small: it builds its database, starts the cold
     and warm servers as make serve does, and every page answers 200 to wrk.

@@ -42,13 +42,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     started, the main thread has a running asyncio loop, which would make
     Django treat every later test as async code; moving these tests to the
     end keeps that loop (and the setting below) away from the rest."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    items.sort(key=lambda item: (item.get_closest_marker("browser") is not None, _empties_the_tables(item)))
     # The live server's public pages read through the reader alias
-    # (portal.routers), which a test must declare to use.
+    # (portal.routers), which a test must declare to use. The tests only
+    # read, so they are not transactional: the data committed once for them
+    # (portal_data_committed) stays for every one. A test that must write
+    # for the server to see (it declares transaction=True itself) empties
+    # the tables after it, so those run at the very end.
     here = Path(__file__).parent
     for item in items:
         if Path(item.fspath).is_relative_to(here):
-            item.add_marker(pytest.mark.django_db(transaction=True, databases=["default", "reader"]))
+            item.add_marker(pytest.mark.django_db(databases=["default", "reader"]))
+
+
+def _empties_the_tables(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and marker.kwargs.get("transaction", False)
 
 
 @pytest.fixture(scope="session")
@@ -116,14 +125,33 @@ def page(request: pytest.FixtureRequest, browser: Browser, page_errors: list[str
     context.close()
 
 
-@pytest.fixture
-def portal_site(transactional_db, live_server) -> str:
-    """The live server's URL, with the real fixtures in its database.
+@pytest.fixture(scope="session")
+def portal_data_committed(django_db_setup, django_db_blocker) -> None:
+    """The real fixtures, loaded by the portal's own loader and committed
+    once for all the browser tests (the live server only sees committed
+    data). They stay until the test database is dropped: the browser tests
+    run last (above) and never write, and a transactional test, whose
+    teardown empties every table, never runs after them."""
+    with django_db_blocker.unblock():
+        if not FixtureLoad.objects.exists():
+            load_fixtures()
 
-    The live server only sees committed data, so its tests are transactional
-    and pytest-django empties every table after each one: the fixtures are
-    loaded, by the portal's own loader, whenever the data is absent, which
-    is at the start of each test (about a second each)."""
-    if not FixtureLoad.objects.exists():
-        load_fixtures()
-    return live_server.url
+
+@pytest.fixture(scope="session")
+def portal_server(django_db_setup) -> Iterator[str]:
+    """One live server for every browser test. pytest-django's own
+    `live_server` fixture would make each test transactional, and so empty
+    the tables after it; this is the same server, started by its helper."""
+    from pytest_django.live_server_helper import LiveServer
+
+    server = LiveServer("localhost")
+    server._live_server_modified_settings.enable()
+    yield server.url
+    server._live_server_modified_settings.disable()
+    server.stop()
+
+
+@pytest.fixture
+def portal_site(portal_data_committed, portal_server) -> str:
+    """The live server's URL, with the real fixtures in its database."""
+    return portal_server

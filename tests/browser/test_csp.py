@@ -70,7 +70,11 @@ def test_the_recorder_does_see_a_violation(page, portal_site):
     assert any("script-src" in violation for violation in page.evaluate("window.__cspViolations"))
 
 
-def test_the_admin_works_within_the_policy(page, page_errors, portal_site, django_user_model):
+# The server must see the new account, so the test commits it (and the
+# tables are emptied after it: it runs after the other browser tests).
+@pytest.mark.django_db(transaction=True, databases=["default", "reader"])
+def test_the_admin_works_within_the_policy(page, page_errors, portal_server, django_user_model):
+    portal_site = portal_server
     django_user_model.objects.create_superuser("csp-check", "csp@example.org", "a-long-test-password-1")
     page.add_init_script(RECORD_VIOLATIONS_JS)
     problems = {}

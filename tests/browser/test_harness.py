@@ -72,8 +72,8 @@ def list_page(panel: str, query: str) -> str:
 
 
 @pytest.mark.parametrize("page", VIEWPORTS, indirect=True, ids=str)
-def test_the_checks_pass_on_the_admin_login_page(page, page_errors, live_server):
-    response = page.goto(live_server.url + "/admin/login/")
+def test_the_checks_pass_on_the_admin_login_page(page, page_errors, portal_server):
+    response = page.goto(portal_server + "/admin/login/")
 
     problems = page_problems(page, response, page_errors)
 
