@@ -18,6 +18,10 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         "DEBUG": "false",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.example.org",
+        "SITE_URL": "https://portal.example.org",
+        # Whatever database the run uses: the reader requirement has tests
+        # of its own (tests/portal/test_settings.py).
+        "ALLOW_WRITER_READS": "true",
         **overrides,
     }
     return subprocess.run(

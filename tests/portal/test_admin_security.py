@@ -62,6 +62,55 @@ def test_the_lock_lifts_after_the_cool_off(client, editor, settings):
     assert log_in(client).status_code == 302
 
 
+def lock_began(seconds_ago: float) -> None:
+    """Move every recorded failure back in time (axes reads the time of the
+    last counted failure): no sleeping."""
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=seconds_ago))
+
+
+def test_attempts_during_a_lock_do_not_extend_it(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=1)
+    for _ in range(5):
+        log_in(client, password="wrong")
+    lock_began(50)
+
+    # Ten seconds before the lock ends, more attempts (right and wrong) are refused...
+    for password in ["wrong", PASSWORD, "wrong"]:
+        assert log_in(client, password=password).status_code == 429
+    # ...but are not counted, and the lock still ends a minute after it began.
+    assert AccessAttempt.objects.get(username="editor").failures_since_start == 5
+    lock_began(61)
+    assert log_in(client).status_code == 302
+
+
+def test_the_lockout_says_when_to_retry_in_chinese_and_in_retry_after(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    for _ in range(4):
+        log_in(client, password="wrong")
+    fifth = log_in(client, password="wrong")
+
+    assert fifth.status_code == 429
+    assert 15 * 60 - 5 <= int(fifth["Retry-After"]) <= 15 * 60
+    text = fifth.content.decode()
+    assert "已被锁定" in text and "15分钟后" in text and "editor" in text
+    assert fifth["Content-Type"] == "text/plain; charset=utf-8"
+
+    # Ten minutes into the lock, five minutes are left.
+    lock_began(10 * 60)
+    later = log_in(client)
+    assert later.status_code == 429
+    assert 5 * 60 - 5 <= int(later["Retry-After"]) <= 5 * 60
+    assert "5分钟后" in later.content.decode()
+
+
+def test_a_refused_next_after_login_lands_on_the_admin_index(client, editor):
+    response = client.post("/admin/login/?next=https://evil.example/", {"username": "editor", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_behind_trusted_proxies_the_lock_is_per_client_address(client, editor, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
@@ -165,6 +214,8 @@ def test_in_production_the_session_and_csrf_cookies_are_secure():
             "DEBUG": "false",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+            "ALLOW_WRITER_READS": "true",
         },
         capture_output=True,
         text=True,
