@@ -354,12 +354,12 @@ X_FRAME_OPTIONS = "DENY"
 # Set on every response by portal.middleware.PolicyHeadersMiddleware: no
 # other site may embed the portal's responses (images, JSON, files), and the
 # browser features the portal never uses are off for it and anything it
-# might embed.
+# might embed. Only names Chromium recognises: an unknown one is a console
+# warning on every page (Chromium 156 does not know "bluetooth").
 CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 PERMISSIONS_POLICY = [
     "accelerometer",
     "autoplay",
-    "bluetooth",
     "browsing-topics",
     "camera",
     "display-capture",
@@ -367,6 +367,8 @@ PERMISSIONS_POLICY = [
     "gyroscope",
     "hid",
     "idle-detection",
+    # FLoC's name, still read by Chromium: opts the site out of it too.
+    "interest-cohort",
     "magnetometer",
     "microphone",
     "midi",

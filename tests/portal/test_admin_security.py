@@ -111,6 +111,18 @@ def test_a_refused_next_after_login_lands_on_the_admin_index(client, editor):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_behind_a_proxy_not_counted_as_trusted_one_client_locks_the_admin_out_for_all(client, editor, settings):
+    # Why `make serve` defaults TRUSTED_PROXY_COUNT to 1 (README): with 0,
+    # every client behind the proxy has the proxy's address.
+    settings.TRUSTED_PROXY_COUNT = 0
+    for _ in range(5):
+        log_in(client, password="wrong", address="10.0.0.1", forwarded_for="203.0.113.66")
+    assert log_in(client, address="10.0.0.1", forwarded_for="203.0.113.7").status_code == 429
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert log_in(client, address="10.0.0.1", forwarded_for="203.0.113.7").status_code == 302
+
+
 def test_behind_trusted_proxies_the_lock_is_per_client_address(client, editor, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     for _ in range(5):
