@@ -338,6 +338,10 @@ if not DEBUG:
 if env_bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The redirect goes to the site's own host, not to whatever Host (and port)
+# the plain-HTTP request named.
+if SITE_URL and SITE_URL.startswith("https://"):
+    SECURE_SSL_HOST = SITE_URL.removeprefix("https://")
 # Load balancers probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)

@@ -89,6 +89,12 @@ def test_the_site_url_keeps_its_port_and_loses_its_trailing_slash():
     assert result.stdout.split() == ["https://portal.example.org:8443", "started"], result.stderr
 
 
+def test_the_https_redirect_goes_to_the_site_url_s_host():
+    result = start_django("SECURE_SSL_HOST", **PRODUCTION | {"SITE_URL": "https://portal.example.org:8443"})
+
+    assert result.stdout.split() == ["portal.example.org:8443", "started"], result.stderr
+
+
 def test_on_postgresql_production_refuses_to_start_without_a_reader_url():
     result = start_django(**PRODUCTION | {"DATABASE_URL": POSTGRES})
 
