@@ -9,7 +9,7 @@ import re
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 from django.utils.encoding import escape_uri_path, iri_to_uri
 from django.utils.translation import override
 
@@ -68,6 +68,6 @@ def other_language_path(request: HttpRequest, language: str) -> str:
         if path is None:
             candidate = _LANGUAGE_PREFIX.sub("", safe_path(request.path_info)) or "/"
             prefix = "" if language == settings.LANGUAGE_CODE else f"/{language}"
-            path = safe_path(prefix + candidate)
+            path = safe_path(get_script_prefix() + prefix + candidate)
     query = request.META.get("QUERY_STRING", "")
     return f"{path}?{iri_to_uri(query)}" if query else path

@@ -5,6 +5,7 @@ import math
 from datetime import datetime
 
 from axes.helpers import get_client_username
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -28,8 +29,6 @@ def lock_ends_at(username: str | None, ip_address: str | None) -> datetime | Non
     cool-off. Attempts refused during the lock are not recorded
     (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT is off), so this moment
     does not move."""
-    from axes.models import AccessAttempt
-
     cool_off = settings.AXES_COOLOFF_TIME
     attempts = AccessAttempt.objects.filter(
         username=username, ip_address=ip_address, attempt_time__gte=timezone.now() - cool_off

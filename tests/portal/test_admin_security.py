@@ -17,6 +17,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.security import lock_ends_at
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-passphrase-1"
@@ -101,6 +103,30 @@ def test_the_lockout_says_when_to_retry_in_chinese_and_in_retry_after(client, ed
     assert later.status_code == 429
     assert 5 * 60 - 5 <= int(later["Retry-After"]) <= 5 * 60
     assert "5分钟后" in later.content.decode()
+
+
+def test_a_lock_counted_across_browsers_ends_when_its_oldest_needed_failure_expires(settings):
+    # axes keeps a row per user agent and sums them: three failures from one
+    # browser ten minutes ago and two from another two minutes ago lock
+    # until the older three fall out of the cool-off.
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    now = timezone.now()
+    for agent, failures, minutes_ago in [("a", 3, 10), ("b", 2, 2)]:
+        attempt = AccessAttempt.objects.create(
+            username="editor",
+            ip_address="192.0.2.1",
+            user_agent=agent,
+            failures_since_start=failures,
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/admin/login/",
+        )
+        # attempt_time is set on creation (auto_now_add): moved back after.
+        AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=now - timedelta(minutes=minutes_ago))
+
+    assert lock_ends_at("editor", "192.0.2.1") == now + timedelta(minutes=5)
+    assert lock_ends_at("editor", "192.0.2.9") is None
 
 
 def test_a_refused_next_after_login_lands_on_the_admin_index(client, editor):
