@@ -24,7 +24,7 @@ help:
 	@echo "make test   install and run the whole test suite (DATABASE_URL picks the database)"
 	@echo "make lint   ruff, manage.py check, and a check for missing migrations"
 	@echo "make format format the code with ruff"
-	@echo "make serve  production mode under gunicorn (needs SECRET_KEY and ALLOWED_HOSTS)"
+	@echo "make serve  production mode under gunicorn (needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL)"
 	@echo "make bench  load benchmark against the static-file ceiling and Datasette (BENCH_ARGS=--help)"
 	@echo "make data   migrate and load the fixtures if they changed, without serving"
 	@echo "make clean  remove the virtual environment and the SQLite database"
@@ -53,9 +53,14 @@ run: data
 # Production mode: DEBUG off, static files collected and served by
 # whitenoise with hashed names, gunicorn with sync workers (see
 # portal/gunicorn_conf.py), PostgreSQL through Django's connection pool.
+# The documented set-up has one TLS-terminating proxy in front that appends
+# the client's address to X-Forwarded-For, so the login lockout counts
+# failures per client, not per proxy (with 0, every client shares the
+# proxy's address and anyone can lock an admin out). Set
+# TRUSTED_PROXY_COUNT=0 only when gunicorn faces the clients directly.
 serve: data
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
-	DEBUG=false DATABASE_POOL=$${DATABASE_POOL:-true} PORT=$(PORT) \
+	DEBUG=false DATABASE_POOL=$${DATABASE_POOL:-true} TRUSTED_PROXY_COUNT=$${TRUSTED_PROXY_COUNT:-1} PORT=$(PORT) \
 	  $(VENV)/bin/gunicorn portal.wsgi:application -c portal/gunicorn_conf.py
 
 # The load benchmark (bench/run.py; BENCH_ARGS="--help" lists its options).

@@ -25,6 +25,7 @@ from api.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemError, problem_re
 from craftsmen.models import Academy, Person, PilotBatch, PilotCategory, Tier, TierCount
 from exhibits.models import Exhibit
 from portal import search
+from portal.addresses import absolute_url
 from portal.models import Event, Figure, Organisation, Place, Programme, Report, citations_prefetch
 from portal.text import MAX_QUERY_LENGTH
 
@@ -157,7 +158,7 @@ def paginate(request: HttpRequest, queryset, page_number: int, page_size: int) -
     def link(number: int) -> str:
         query = request.GET.copy()
         query["page"] = str(number)
-        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+        return absolute_url(request, f"{request.path}?{query.urlencode()}")
 
     return {
         "count": paginator.count,

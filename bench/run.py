@@ -262,7 +262,15 @@ def pick_urls(env: dict) -> dict[str, str]:
 def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], dict, dict]:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DEBUG": "false", "SECRET_KEY": f"bench-{uuid.uuid4().hex}", "ALLOWED_HOSTS": "127.0.0.1"}
+    env = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": f"bench-{uuid.uuid4().hex}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": "http://127.0.0.1",
+        # The benchmark compares with the writer reading, as measured before.
+        "ALLOW_WRITER_READS": os.environ.get("ALLOW_WRITER_READS", "true"),
+    }
     env.pop("DATABASE_REPLICA_URL", None)
     if args.database == "postgres":
         env["DATABASE_URL"] = args.postgres_url

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from exhibits.models import Exhibit, ExhibitionArea
+from portal.addresses import absolute_url
 
 LAYOUTS = ("a6", "a4")
 DESCRIPTION_CHARACTERS = 64
@@ -37,7 +38,7 @@ def _layout(request: HttpRequest) -> str:
 
 
 def _label(request: HttpRequest, exhibit: Exhibit) -> dict:
-    url = request.build_absolute_uri(exhibit.get_absolute_url())
+    url = absolute_url(request, exhibit.get_absolute_url())
     description = exhibit.display_description
     if len(description) > DESCRIPTION_CHARACTERS:
         description = description[: DESCRIPTION_CHARACTERS - 1].rstrip() + "…"

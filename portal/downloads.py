@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from portal import datasets, exports, search
+from portal.addresses import site_origin
 from portal.datasets import Dataset
 from portal.models import Report
 from portal.text import MAX_QUERY_LENGTH
 
 
 def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
+    return site_origin(request)
 
 
 def _in_language(language: str, rows: Iterable) -> Iterator:

@@ -6,6 +6,7 @@ value or on a value that cannot mean what the setting needs.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -56,6 +57,30 @@ def env_list(name: str, default: list[str] | None = None, required: bool = False
     if required and not items:
         raise ImproperlyConfigured(f"The environment variable {name} is required (DEBUG is false).")
     return items
+
+
+def env_origin(name: str, required: bool = False) -> str | None:
+    """scheme://host[:port] with nothing after it (a trailing slash is
+    dropped), http or https."""
+    value = _raw(name, required)
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or parts.path not in {"", "/"}
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+        or parts.password is not None
+    ):
+        raise ImproperlyConfigured(f"{name} must be like https://portal.example.org (no path), not {value!r}.")
+    try:
+        parts.port  # noqa: B018 -- raises on a port that is not a number
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} has an invalid port: {value!r}.") from None
+    return f"{parts.scheme}://{parts.netloc.lower()}"
 
 
 def env_path(name: str, default: Path) -> Path:

@@ -1,10 +1,32 @@
-"""Middleware that turns hostile input into a plain 400 before any view or
-database sees it."""
+"""Middleware that sets the headers every response carries, and turns
+hostile input into a plain 400 before any view or database sees it."""
 
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+
+
+class PolicyHeadersMiddleware:
+    """Cross-Origin-Resource-Policy and Permissions-Policy on every response.
+
+    The outermost middleware, so static files (WhiteNoise), cached pages,
+    the API and early errors (a refused Host) all get them; Django's
+    SecurityMiddleware sets the others but not these two."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.headers = {
+            "Cross-Origin-Resource-Policy": settings.CROSS_ORIGIN_RESOURCE_POLICY,
+            "Permissions-Policy": ", ".join(f"{feature}=()" for feature in settings.PERMISSIONS_POLICY),
+        }
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        for name, value in self.headers.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 class RejectNulBytesMiddleware:

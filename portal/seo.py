@@ -5,11 +5,12 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from portal.addresses import absolute_url
 from portal.models import PublicRecord
 
 
 def _absolute(request: HttpRequest, path: str | None) -> str | None:
-    return request.build_absolute_uri(path) if path else None
+    return absolute_url(request, path) if path else None
 
 
 def _organisation(request: HttpRequest, organisation) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from portal.env import env_bool, env_int, env_list, env_path, env_str
+from portal.env import env_bool, env_int, env_list, env_origin, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -25,6 +26,13 @@ if DEBUG:
 else:
     SECRET_KEY = env_str("SECRET_KEY", required=True)
     ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", required=True)
+
+# The site's own address (https://portal.example.org): every absolute link
+# the portal writes (canonical, og:url, JSON-LD, sitemap, API page links,
+# download rows, label QR codes) starts with it, whatever Host header or port
+# a request came with (portal.addresses). Required in production; in
+# development links follow the request.
+SITE_URL = env_origin("SITE_URL", required=not DEBUG)
 
 # Where the two source reports live; fixtures cite their paragraphs and the
 # citation check reads them from here.
@@ -54,6 +62,7 @@ INSTALLED_APPS = [
 # The header-setting middleware sits outside WhiteNoise and the page cache,
 # so static files, cached pages and early 400s carry the same headers.
 MIDDLEWARE = [
+    "portal.middleware.PolicyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -220,6 +229,22 @@ def _reader(default: dict) -> dict | None:
 
 if (_reader_config := _reader(DATABASES["default"])) is not None:
     DATABASES["reader"] = _reader_config
+
+# In production on PostgreSQL, public reads through the writer's role are a
+# choice to make out loud: without DATABASE_READER_URL the portal refuses to
+# start unless ALLOW_WRITER_READS=true.
+ALLOW_WRITER_READS = env_bool("ALLOW_WRITER_READS", default=False)
+if (
+    not DEBUG
+    and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and not DATABASE_READER_URL
+    and not ALLOW_WRITER_READS
+):
+    raise ImproperlyConfigured(
+        "On PostgreSQL in production, public pages must read through the read-only role: set "
+        "DATABASE_READER_URL (make it with `manage.py setup_reader_role`), or set ALLOW_WRITER_READS=true "
+        "to let public reads run as the writer (README, Least privilege)."
+    )
 DATABASE_ROUTERS = ["portal.routers.PortalRouter"]
 
 AUTHENTICATION_BACKENDS = [
@@ -228,6 +253,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# A refused or missing `next` after an admin login goes to the admin's index
+# (Django's default, /accounts/profile/, is not a page here).
+LOGIN_REDIRECT_URL = "admin:index"
 
 # The admin resists brute force: 5 failed logins for one username from one
 # address lock that pair (not everyone behind the address) for a cool-off
@@ -239,6 +268,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("ADMIN_LOCKOUT_MINUTES", default=15))
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
+# A lock ends ADMIN_LOCKOUT_MINUTES after it began: attempts made during it
+# are refused without being counted, so they do not push its end back.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The 429 says, in Chinese, when to try again, and Retry-After says it in
+# seconds.
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 # How many proxies in front of the portal append to X-Forwarded-For; 0
 # trusts only the socket's address.
@@ -303,6 +338,10 @@ if not DEBUG:
 if env_bool("SECURE_PROXY_SSL_HEADER", default=not DEBUG):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The redirect goes to the site's own host, not to whatever Host (and port)
+# the plain-HTTP request named.
+if SITE_URL and SITE_URL.startswith("https://"):
+    SECURE_SSL_HOST = SITE_URL.removeprefix("https://")
 # Load balancers probe over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
@@ -316,6 +355,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Set on every response by portal.middleware.PolicyHeadersMiddleware: no
+# other site may embed the portal's responses (images, JSON, files), and the
+# browser features the portal never uses are off for it and anything it
+# might embed. Only names Chromium recognises: an unknown one is a console
+# warning on every page (Chromium 156 does not know "bluetooth").
+CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+PERMISSIONS_POLICY = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    # FLoC's name, still read by Chromium: opts the site out of it too.
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
 # No inline script or style anywhere (JSON-LD data blocks are not scripts
 # that run, so script-src does not apply to them): a fixed policy, the same
 # on every response, so cached pages carry it unchanged.

@@ -1,5 +1,9 @@
-from collections.abc import Sequence
+import copy
+from collections.abc import Callable, Sequence
+from functools import wraps
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max, QuerySet
@@ -11,7 +15,30 @@ from exhibits.models import Exhibit
 from portal.models import Event, Organisation, Report
 
 
-class StaticPages(Sitemap):
+def on_site_url(view: Callable) -> Callable:
+    """Django's sitemap views take the host from the request (there is no
+    sites framework here); with SITE_URL set they get it from there, and
+    OnSiteURL gives them its scheme."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if settings.SITE_URL:
+            # A copy: the page cache keys the original request by its host.
+            request = copy.copy(request)
+            netloc = urlsplit(settings.SITE_URL).netloc
+            request.get_host = lambda: netloc
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+class OnSiteURL(Sitemap):
+    @property
+    def protocol(self) -> str | None:
+        return urlsplit(settings.SITE_URL).scheme if settings.SITE_URL else None
+
+
+class StaticPages(OnSiteURL):
     i18n = True
     alternates = True
     x_default = True
@@ -65,7 +92,7 @@ class _RecordsPerLanguage(Sequence):
         return pairs[start - offset : stop - offset]
 
 
-class RecordPages(Sitemap):
+class RecordPages(OnSiteURL):
     """Every published record that has a page of its own."""
 
     # Addresses per sitemap page (each record once per language, with its
@@ -93,7 +120,7 @@ class RecordPages(Sitemap):
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class ReportPages(Sitemap):
+class ReportPages(OnSiteURL):
     i18n = True
     alternates = True
     x_default = True

@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path, re_path
 
 from portal import downloads, pages, views
-from portal.sitemaps import SITEMAPS
+from portal.sitemaps import SITEMAPS, on_site_url
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -14,13 +14,13 @@ urlpatterns = [
     # at 100,000 records, past the protocol's 50,000 addresses and 50 MB.
     path(
         "sitemap.xml",
-        index,
+        on_site_url(index),
         {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section", "content_type": "application/xml; charset=utf-8"},
         name="sitemap",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap,
+        on_site_url(sitemap),
         {"sitemaps": SITEMAPS, "content_type": "application/xml; charset=utf-8"},
         name="sitemap-section",
     ),

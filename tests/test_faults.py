@@ -244,6 +244,9 @@ def served_portal() -> Iterator[tuple[str, PrivateCluster, subprocess.Popen]]:
             "DEBUG": "false",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": f"http://127.0.0.1:{http_port}",
+            # The faults under test are the writer's; no reader role here.
+            "ALLOW_WRITER_READS": "true",
             "SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": cluster.url("portal"),
             "DATABASE_POOL": "true",

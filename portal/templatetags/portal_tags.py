@@ -4,10 +4,11 @@ import json
 from decimal import Decimal
 
 from django import template
-from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+
+from portal import addresses
 
 register = template.Library()
 
@@ -71,13 +72,19 @@ def jsonld(data) -> SafeString:
 @register.simple_tag(takes_context=True)
 def other_language(context) -> dict[str, str]:
     """Where the language switch points: this page in the other language."""
-    request = context["request"]
     target = "zh-hans" if _english() else "en"
     return {
-        "url": translate_url(request.get_full_path(), target),
+        "url": addresses.other_language_path(context["request"], target),
         "label": "中文" if target == "zh-hans" else "English",
         "lang": "zh-Hans" if target == "zh-hans" else "en",
     }
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context) -> str:
+    """This page's absolute address on the configured site URL
+    (portal.addresses), for the canonical link and og:url."""
+    return addresses.page_url(context["request"])
 
 
 @register.simple_tag

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.security import lock_ends_at
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-passphrase-1"
@@ -60,6 +62,91 @@ def test_the_lock_lifts_after_the_cool_off(client, editor, settings):
 
     AccessAttempt.objects.update(attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1))
     assert log_in(client).status_code == 302
+
+
+def lock_began(seconds_ago: float) -> None:
+    """Move every recorded failure back in time (axes reads the time of the
+    last counted failure): no sleeping."""
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(seconds=seconds_ago))
+
+
+def test_attempts_during_a_lock_do_not_extend_it(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=1)
+    for _ in range(5):
+        log_in(client, password="wrong")
+    lock_began(50)
+
+    # Ten seconds before the lock ends, more attempts (right and wrong) are refused...
+    for password in ["wrong", PASSWORD, "wrong"]:
+        assert log_in(client, password=password).status_code == 429
+    # ...but are not counted, and the lock still ends a minute after it began.
+    assert AccessAttempt.objects.get(username="editor").failures_since_start == 5
+    lock_began(61)
+    assert log_in(client).status_code == 302
+
+
+def test_the_lockout_says_when_to_retry_in_chinese_and_in_retry_after(client, editor, settings):
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    for _ in range(4):
+        log_in(client, password="wrong")
+    fifth = log_in(client, password="wrong")
+
+    assert fifth.status_code == 429
+    assert 15 * 60 - 5 <= int(fifth["Retry-After"]) <= 15 * 60
+    text = fifth.content.decode()
+    assert "已被锁定" in text and "15分钟后" in text and "editor" in text
+    assert fifth["Content-Type"] == "text/plain; charset=utf-8"
+
+    # Ten minutes into the lock, five minutes are left.
+    lock_began(10 * 60)
+    later = log_in(client)
+    assert later.status_code == 429
+    assert 5 * 60 - 5 <= int(later["Retry-After"]) <= 5 * 60
+    assert "5分钟后" in later.content.decode()
+
+
+def test_a_lock_counted_across_browsers_ends_when_its_oldest_needed_failure_expires(settings):
+    # axes keeps a row per user agent and sums them: three failures from one
+    # browser ten minutes ago and two from another two minutes ago lock
+    # until the older three fall out of the cool-off.
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    now = timezone.now()
+    for agent, failures, minutes_ago in [("a", 3, 10), ("b", 2, 2)]:
+        attempt = AccessAttempt.objects.create(
+            username="editor",
+            ip_address="192.0.2.1",
+            user_agent=agent,
+            failures_since_start=failures,
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/admin/login/",
+        )
+        # attempt_time is set on creation (auto_now_add): moved back after.
+        AccessAttempt.objects.filter(pk=attempt.pk).update(attempt_time=now - timedelta(minutes=minutes_ago))
+
+    assert lock_ends_at("editor", "192.0.2.1") == now + timedelta(minutes=5)
+    assert lock_ends_at("editor", "192.0.2.9") is None
+
+
+def test_a_refused_next_after_login_lands_on_the_admin_index(client, editor):
+    response = client.post("/admin/login/?next=https://evil.example/", {"username": "editor", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_behind_a_proxy_not_counted_as_trusted_one_client_locks_the_admin_out_for_all(client, editor, settings):
+    # Why `make serve` defaults TRUSTED_PROXY_COUNT to 1 (README): with 0,
+    # every client behind the proxy has the proxy's address.
+    settings.TRUSTED_PROXY_COUNT = 0
+    for _ in range(5):
+        log_in(client, password="wrong", address="10.0.0.1", forwarded_for="203.0.113.66")
+    assert log_in(client, address="10.0.0.1", forwarded_for="203.0.113.7").status_code == 429
+
+    settings.TRUSTED_PROXY_COUNT = 1
+    assert log_in(client, address="10.0.0.1", forwarded_for="203.0.113.7").status_code == 302
 
 
 def test_behind_trusted_proxies_the_lock_is_per_client_address(client, editor, settings):
@@ -165,6 +252,8 @@ def test_in_production_the_session_and_csrf_cookies_are_secure():
             "DEBUG": "false",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "example.org",
+            "SITE_URL": "https://example.org",
+            "ALLOW_WRITER_READS": "true",
         },
         capture_output=True,
         text=True,

@@ -12,6 +12,8 @@ from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 
 EVERY_PUBLIC_URL = PUBLIC_PATHS + ENGLISH_PATHS + ["/search/?q=稀土", "/sitemap.xml", "/robots.txt"]
+# Browser features the portal never uses: each must be turned off.
+FEATURES_OFF = {"camera", "microphone", "geolocation", "payment", "usb", "browsing-topics", "display-capture", "serial"}
 PRIVATE_REFERRER_POLICIES = {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
 ONE_YEAR = 365 * 24 * 3600
 
@@ -56,6 +58,14 @@ def header_problems(response) -> list[str]:
     for name, value in expected_headers.items():
         if response.headers.get(name) != value:
             problems.append(f"{name}: {response.headers.get(name)!r}")
+    if response.headers.get("Cross-Origin-Resource-Policy") != "same-origin":
+        problems.append(f"Cross-Origin-Resource-Policy: {response.headers.get('Cross-Origin-Resource-Policy')!r}")
+    permissions = dict(
+        item.strip().split("=", 1) for item in response.headers.get("Permissions-Policy", "").split(",") if "=" in item
+    )
+    on = sorted(feature for feature in FEATURES_OFF if permissions.get(feature) != "()")
+    if on:
+        problems.append(f"Permissions-Policy leaves on: {on}")
     if response.headers.get("Referrer-Policy") not in PRIVATE_REFERRER_POLICIES:
         problems.append(f"Referrer-Policy: {response.headers.get('Referrer-Policy')!r}")
     content_type = response.headers.get("Content-Type", "").lower().replace('"', "")
@@ -110,6 +120,23 @@ def test_error_pages_carry_the_security_headers(https_client, path, status):
     response = https_client.get(path)
     assert response.status_code == status
     assert header_problems(response) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "status"), [("/api/v1/places/", 200), ("/api/v1/places/no-such-place/", 404), ("/healthz", 200)]
+)
+def test_api_responses_carry_the_security_headers(https_client, path, status):
+    response = https_client.get(path)
+    assert response.status_code == status
+    # application/problem+json is UTF-8 by definition (RFC 8259): no charset.
+    assert [p for p in header_problems(response) if "problem+json" not in p] == []
+
+
+def test_a_request_refused_for_its_host_carries_the_new_policies(https_client):
+    response = https_client.get("/", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 def test_hsts_is_sent_only_over_https_behind_the_proxy(settings):

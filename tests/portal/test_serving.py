@@ -42,6 +42,7 @@ def test_public_pages_never_load_pypinyin_s_50_mb_of_dictionaries(tmp_path):
         "DEBUG": "false",
         "SECRET_KEY": "a-test-key-that-is-long-enough-for-the-deploy-checks-0123456789",
         "ALLOWED_HOSTS": "testserver",
+        "SITE_URL": "https://testserver",
         # make serve collects the static files first; pages need the manifest.
         "STATIC_ROOT": str(tmp_path / "static"),
     }

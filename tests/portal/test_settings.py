@@ -10,10 +10,31 @@ from django.conf import settings
 ROOT = Path(settings.BASE_DIR)
 
 
-def start_django(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "x" * 50,
+    "ALLOWED_HOSTS": "portal.example.org",
+    "SITE_URL": "https://portal.example.org",
+    "DATABASE_URL": "sqlite:///:memory:",
+}
+POSTGRES = "postgres://portal@db.invalid:5432/portal"
+OWN_VARIABLES = {
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "DEBUG",
+    "SITE_URL",
+    "DATABASE_URL",
+    "DATABASE_READER_URL",
+    "DATABASE_REPLICA_URL",
+    "ALLOW_WRITER_READS",
+}
+
+
+def start_django(print_setting: str | None = None, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    show = f"from django.conf import settings; print(settings.{print_setting}); " if print_setting else ""
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        [sys.executable, "-c", f"import django; django.setup(); {show}print('started')"],
         cwd=ROOT,
         env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
         capture_output=True,
@@ -26,9 +47,9 @@ def test_it_starts_with_no_configuration_at_all():
     assert start_django().stdout.strip() == "started"
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_production_refuses_to_start_without_a_required_variable_and_names_it(missing):
-    env = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "portal.example.org"}
+    env = dict(PRODUCTION)
     del env[missing]
 
     result = start_django(**env)
@@ -39,7 +60,68 @@ def test_production_refuses_to_start_without_a_required_variable_and_names_it(mi
 
 
 def test_production_starts_when_its_secrets_are_given():
-    result = start_django(DEBUG="false", SECRET_KEY="x" * 50, ALLOWED_HOSTS="portal.example.org")
+    result = start_django(**PRODUCTION)
+
+    assert result.stdout.strip() == "started", result.stderr
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "portal.example.org",
+        "ftp://portal.example.org",
+        "https://portal.example.org/portal/",
+        "https://",
+        "https://a:x/",
+    ],
+)
+def test_a_site_url_that_is_not_just_an_origin_is_refused(value):
+    result = start_django(**PRODUCTION | {"SITE_URL": value})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL" in result.stderr
+
+
+def test_the_site_url_keeps_its_port_and_loses_its_trailing_slash():
+    result = start_django("SITE_URL", **PRODUCTION | {"SITE_URL": "https://Portal.Example.org:8443/"})
+
+    assert result.stdout.split() == ["https://portal.example.org:8443", "started"], result.stderr
+
+
+def test_the_https_redirect_goes_to_the_site_url_s_host():
+    result = start_django("SECURE_SSL_HOST", **PRODUCTION | {"SITE_URL": "https://portal.example.org:8443"})
+
+    assert result.stdout.split() == ["portal.example.org:8443", "started"], result.stderr
+
+
+def test_on_postgresql_production_refuses_to_start_without_a_reader_url():
+    result = start_django(**PRODUCTION | {"DATABASE_URL": POSTGRES})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DATABASE_READER_URL" in result.stderr
+    assert "ALLOW_WRITER_READS" in result.stderr
+
+
+def test_on_postgresql_production_starts_with_a_reader_url():
+    # Settings only: nothing connects at start-up.
+    reader = "postgres://portal_reader:secret@db.invalid:5432/portal"
+    result = start_django(**PRODUCTION | {"DATABASE_URL": POSTGRES, "DATABASE_READER_URL": reader})
+
+    assert result.stdout.strip() == "started", result.stderr
+
+
+def test_on_postgresql_production_starts_on_the_writer_only_when_told_to():
+    result = start_django(**PRODUCTION | {"DATABASE_URL": POSTGRES, "ALLOW_WRITER_READS": "true"})
+
+    assert result.stdout.strip() == "started", result.stderr
+
+
+@pytest.mark.parametrize("debug", ["true", "false"])
+def test_without_a_reader_url_sqlite_and_development_start_as_before(debug):
+    database = POSTGRES if debug == "true" else PRODUCTION["DATABASE_URL"]
+    result = start_django(**PRODUCTION | {"DEBUG": debug, "DATABASE_URL": database})
 
     assert result.stdout.strip() == "started", result.stderr
 
