@@ -26,9 +26,11 @@ class ProblemError(Exception):
         self.errors = errors
 
 
+# The statuses the API (or the server in front of it) can answer with, each
+# typed by its definition in RFC 9110.
 TYPES = {
-    400: "https://www.rfc-editor.org/rfc/rfc9110#status.400",
-    404: "https://www.rfc-editor.org/rfc/rfc9110#status.404",
+    status: f"https://www.rfc-editor.org/rfc/rfc9110#status.{status}"
+    for status in (400, 403, 404, 405, 406, 413, 414, 415, 500, 502, 503, 504)
 }
 
 

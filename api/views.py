@@ -3,7 +3,8 @@
 Every public record kind gets a list endpoint (the same filters and search
 as the pages, paginated, with next/previous links) and a detail endpoint
 by slug. Invalid parameters give 400 and unknown records 404, both as RFC
-9457 problem details. Responses go through the page cache like the pages
+9457 problem details (api.middleware makes every other error one too); a
+filter on a slug that names no public record gives an empty list. Responses go through the page cache like the pages
 (portal.caching): ETag and 304 keyed by the content version, no cookies."""
 
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
-from pydantic import AfterValidator, Field, create_model
+from pydantic import Field, create_model
 
 from api import filters
 from api import schemas as out
@@ -32,18 +33,31 @@ from portal.text import MAX_QUERY_LENGTH
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+# gunicorn's limit_request_line (portal/gunicorn_conf.py): the longest
+# request line, in bytes, the server reads before answering 414 itself.
+MAX_REQUEST_LINE = 4094
+URI_TOO_LONG = {
+    "description": (
+        f"The request line (method, path and query string) is longer than {MAX_REQUEST_LINE:,} bytes. "
+        "The server in front of the application (gunicorn) answers this itself, with a short HTML page, "
+        "not a problem body."
+    )
+}
 
 
 class PortalAPI(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         """Error responses are served as application/problem+json: say so
-        in the schema, so clients (and schemathesis) expect it."""
+        in the schema, so clients (and schemathesis) expect it. Every
+        operation can also get the server's 414."""
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for operations in schema["paths"].values():
             for operation in operations.values():
-                for status, response in operation.get("responses", {}).items():
+                responses = operation.setdefault("responses", {})
+                for status, response in responses.items():
                     if str(status).startswith("4") and "application/json" in response.get("content", {}):
                         response["content"] = {PROBLEM_CONTENT_TYPE: response["content"]["application/json"]}
+                responses["414"] = URI_TOO_LONG
         return schema
 
 
@@ -59,7 +73,10 @@ api = PortalAPI(
     description=(
         "Read-only access to every public record of the portal, each with its citations (report slug, "
         "paragraph, verbatim excerpt). Lists take the same filters and search (`q`) as the portal's pages "
-        "and are paginated (`page`, `page_size`). Errors are RFC 9457 problem details."
+        "and are paginated (`page`, `page_size`). Every error is an RFC 9457 problem detail "
+        "(`application/problem+json`), except 414 for a request line over "
+        f"{MAX_REQUEST_LINE:,} bytes, which the server in front answers itself. A filter on a slug that "
+        "names no public record matches nothing: the list is empty."
     ),
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
@@ -88,13 +105,9 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return problem_response(request, 404, "Not found", "There is no such record.")
 
 
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("must not contain a NUL character")
-    return value
-
-
-SearchText = Annotated[str, Field(max_length=MAX_QUERY_LENGTH), AfterValidator(_no_nul)]
+# No NUL, said in the schema (PostgreSQL refuses NUL in text; see
+# portal.middleware.RejectNulBytesMiddleware, which answers such a request).
+SearchText = Annotated[str, Field(max_length=MAX_QUERY_LENGTH, pattern=r"^[^\x00]*$")]
 SlugText = Annotated[str, Field(max_length=120, pattern=SLUG_PATTERN)]
 ERRORS = {400: Problem, 404: Problem}
 
@@ -264,16 +277,36 @@ def _list_results(request: HttpRequest, resource: Resource, params: Schema) -> d
     queryset = resource.queryset()
     if resource.filterset is not None:
         filterset = resource.filterset(_filter_data(params), queryset=queryset)
-        if not filterset.is_valid():
-            errors = {key: [str(message) for message in messages] for key, messages in filterset.errors.items()}
-            raise ProblemError(
-                400, "Invalid parameters", "One or more filters are not valid: " + ", ".join(errors), errors
-            )
-        queryset = filterset.qs
-        if filterset.form.cleaned_data.get("sort"):
-            # The chosen order, then the slug, so pages never overlap.
-            queryset = queryset.order_by(*queryset.query.order_by, "slug")
+        if filterset.is_valid():
+            queryset = filterset.qs
+            if filterset.form.cleaned_data.get("sort"):
+                # The chosen order, then the slug, so pages never overlap.
+                queryset = queryset.order_by(*queryset.query.order_by, "slug")
+        else:
+            _raise_unless_only_unknown_slugs(filterset)
+            queryset = queryset.none()
     return paginate(request, queryset, params.page, params.page_size)
+
+
+def _raise_unless_only_unknown_slugs(filterset: django_filters.FilterSet) -> None:
+    """A well-formed slug that names no public record is not an error: the
+    filter matches nothing, so the list is empty (as in Datasette and most
+    APIs; the schema cannot list every slug, so a 400 would break its
+    contract). The page's form says "not a valid choice" for it, which is
+    the only error let through here."""
+    unknown_slugs = {
+        name
+        for name, messages in filterset.form.errors.as_data().items()
+        if isinstance(filterset.filters.get(name), django_filters.ModelChoiceFilter)
+        and all(message.code == "invalid_choice" for message in messages)
+    }
+    errors = {
+        key: [str(message) for message in messages]
+        for key, messages in filterset.errors.items()
+        if key not in unknown_slugs
+    }
+    if errors:
+        raise ProblemError(400, "Invalid parameters", "One or more filters are not valid: " + ", ".join(errors), errors)
 
 
 def _register(router: Router, resource: Resource) -> None:

@@ -12,6 +12,9 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 10
 keepalive = 5
+# gunicorn's default, stated because the API schema documents it (a longer
+# request line gets gunicorn's own 414; api.views.MAX_REQUEST_LINE).
+limit_request_line = 4094
 # The application is imported once, in the master, and the workers are
 # forked from it: a worker that is replaced starts serving at once instead
 # of spending a second importing Django (which, at a few thousand cached

@@ -207,7 +207,6 @@ def test_other_kinds_filter_by_their_choices_and_related_slugs(client):
 @pytest.mark.parametrize(
     "url, parameter",
     [
-        ("/api/v1/exhibits/?sector=no-such-sector", "sector"),
         ("/api/v1/exhibits/?sort=price", "sort"),
         ("/api/v1/exhibits/?page=abc", "page"),
         ("/api/v1/exhibits/?page=0", "page"),
@@ -230,6 +229,66 @@ def test_invalid_parameters_get_400_with_a_problem_body_naming_the_parameter(cli
     assert problem["status"] == 400
     assert parameter in problem["detail"]
     assert parameter in problem["errors"]
+
+
+def _slug_filters():
+    """Every list filter that takes a related record's slug."""
+    import django_filters
+
+    from api.views import RESOURCES
+
+    return [
+        (resource.segment, name, spec.queryset.model.__name__)
+        for resource in RESOURCES
+        if resource.filterset
+        for name, spec in resource.filterset.base_filters.items()
+        if isinstance(spec, django_filters.ModelChoiceFilter)
+    ]
+
+
+# A factory for each kind of record a slug filter names.
+LINKED = {
+    "Tier": make.tier,
+    "Organisation": make.organisation,
+    "Place": make.place,
+    "Event": make.event,
+    "AcademyType": make.academy_type,
+    "AcademyGroup": make.academy_group,
+    "Sector": make.sector,
+    "ExhibitKind": make.kind,
+    "ExhibitionArea": lambda source, **fields: make.area(source, exhibition=make.exhibition(source), **fields),
+}
+
+
+def test_every_slug_filter_is_covered():
+    assert len(_slug_filters()) == 21
+
+
+@pytest.mark.parametrize("segment, name, model", _slug_filters())
+def test_a_slug_filter_that_names_no_public_record_gives_an_empty_list(client, segment, name, model):
+    """The schema allows any well-formed slug, so one that matches nothing
+    is an empty result, not a 400 (there is no such record, or it is not
+    published)."""
+    source = make.report()
+    _kinds()[segment](source)
+    unpublished = LINKED[model](source, is_published=False)
+    for slug in ["no-such-record", unpublished.slug]:
+        body = get_json(client, f"/api/v1/{segment}/?{name}={slug}")
+        assert body == {"count": 0, "next": None, "previous": None, "results": []}
+    assert get_json(client, f"/api/v1/{segment}/")["count"] == 1
+
+
+def test_an_unknown_slug_beside_an_invalid_parameter_still_gets_400_for_that_parameter(client):
+    response = client.get("/api/v1/exhibits/?sector=no-such-sector&sort=price")
+    assert response.status_code == 400
+    assert response["Content-Type"] == PROBLEM
+    assert list(response.json()["errors"]) == ["sort"]
+
+
+def test_a_malformed_slug_in_a_filter_still_gets_400(client):
+    response = client.get("/api/v1/exhibits/?sector=not%20a%20slug")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["sector"]
 
 
 def test_a_page_past_the_last_gets_404_and_an_empty_first_page_is_fine(client):
@@ -283,6 +342,7 @@ def test_the_openapi_schema_documents_every_endpoint_its_parameters_and_problem_
         "page_size",
     }
     assert set(exhibit_list["responses"]["400"]["content"]) == {PROBLEM}
+    assert "9457" in schema["info"]["description"] and "414" in schema["info"]["description"]
     citation = schema["components"]["schemas"]["CitationOut"]["properties"]
     assert set(citation) == {"report", "paragraph", "excerpt", "url"}
 
@@ -406,3 +466,23 @@ def test_field_names_are_stable(client):
     components = get_json(client, "/api/v1/openapi.json")["components"]["schemas"]
     for name, fields in STABLE_FIELDS.items():
         assert list(components[name]["properties"]) == fields, name
+
+
+def test_every_operation_documents_the_servers_414_and_its_limit_is_gunicorns(client):
+    from api.views import MAX_REQUEST_LINE
+    from portal import gunicorn_conf
+
+    assert gunicorn_conf.limit_request_line == MAX_REQUEST_LINE == 4094
+    paths = get_json(client, "/api/v1/openapi.json")["paths"]
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            too_long = operation["responses"]["414"]
+            assert "4,094 bytes" in too_long["description"], (method, path)
+            # gunicorn's own HTML page, so no content type is promised.
+            assert "content" not in too_long
+
+
+def test_the_search_text_may_not_contain_nul_and_the_schema_says_so(client):
+    parameters = get_json(client, "/api/v1/openapi.json")["paths"]["/api/v1/search/"]["get"]["parameters"]
+    [q] = [parameter for parameter in parameters if parameter["name"] == "q"]
+    assert q["schema"]["pattern"] == "^[^\\x00]*$"
