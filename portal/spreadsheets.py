@@ -92,9 +92,10 @@ def unescape_cell(value):
 # more rows than allowed, so an oversized file costs no import work.
 
 
-def _checked_dataset(rows, where: str) -> tablib.Dataset:
+def _checked_dataset(rows, blank=None) -> tablib.Dataset:
     """A dataset from an iterator of rows (the first is the headers), refused
-    at the first row over the limit, a missing slug column or a NUL."""
+    at the first row over the limit, a missing slug column or a NUL; short
+    rows are filled up with `blank`, what an empty cell reads as."""
     limit = settings.SPREADSHEET_IMPORT_MAX_ROWS
     try:
         headers = [("" if cell is None else str(cell).strip()) for cell in next(rows)]
@@ -106,7 +107,6 @@ def _checked_dataset(rows, where: str) -> tablib.Dataset:
         )
     dataset = tablib.Dataset(headers=headers)
     for row in rows:
-        row = ["" if cell is None and where == "csv" else cell for cell in row]
         if all(cell is None or cell == "" for cell in row):
             continue  # blank lines, which spreadsheet programs often leave at the end
         if len(dataset) >= limit:
@@ -116,13 +116,15 @@ def _checked_dataset(rows, where: str) -> tablib.Dataset:
             if any(cell not in (None, "") for cell in row[len(headers) :]):
                 raise SpreadsheetRefused(f"第 {number} 行的单元格比列名多：请为每一列填写列名。")
             row = row[: len(headers)]
-        row += [None if where == "xlsx" else ""] * (len(headers) - len(row))
+        row = [*row, *[blank] * (len(headers) - len(row))]
         for column, cell in zip(headers, row, strict=True):
             if isinstance(cell, str) and "\x00" in cell:
                 raise SpreadsheetRefused(
                     f"第 {number} 行的“{column}”列含有空字符（NUL，\\x00），数据库不能保存。请删除该字符后再导入。"
                 )
         dataset.append(row)
+    if not len(dataset):
+        raise SpreadsheetRefused("文件里只有列名，没有数据行。")
     return dataset
 
 
@@ -131,7 +133,7 @@ class SpreadsheetCSV(CSV):
         if isinstance(in_stream, bytes):
             in_stream = in_stream.decode(self.encoding or "utf-8-sig")
         rows = ([unescape_cell(cell) for cell in row] for row in csv.reader(io.StringIO(in_stream)))
-        return _checked_dataset(rows, "csv")
+        return _checked_dataset(rows, blank="")
 
     def export_data(self, dataset, **kwargs):
         escaped = tablib.Dataset(headers=dataset.headers)
@@ -145,7 +147,7 @@ class SpreadsheetXLSX(XLSX):
         book = openpyxl.load_workbook(io.BytesIO(in_stream), read_only=True, data_only=True)
         try:
             rows = (list(row) for row in book.active.iter_rows(values_only=True))
-            return _checked_dataset(rows, "xlsx")
+            return _checked_dataset(rows)
         finally:
             book.close()
 
@@ -235,7 +237,7 @@ class SlugResource(resources.ModelResource):
         kwargs.setdefault("rollback_on_validation_errors", True)
         # The admin's formats have checked the file already; a dataset
         # built some other way gets the same checks before any work.
-        _checked_dataset(iter([dataset.headers or [], *dataset]), "dataset")
+        _checked_dataset(iter([dataset.headers or [], *dataset]))
         self.unpublished_rows: list[str] = []
         result = super().import_data(dataset, **kwargs)
         result.unpublished_rows = self.unpublished_rows

@@ -22,7 +22,6 @@ from craftsmen.models import (
     AcademyGroup,
     AcademyType,
     EventRole,
-    Person,
     PilotBatch,
     PilotCategory,
     PilotUnit,
@@ -32,7 +31,7 @@ from exhibits.models import Exhibit, ExhibitionArea, ExhibitKind
 from portal import search
 from portal.caching import current_version
 from portal.fixtures import load_fixtures
-from portal.models import Event, Organisation, Report
+from portal.models import Organisation, Report
 from portal.spreadsheets import (
     SlugResource,
     SpreadsheetAdminMixin,
@@ -375,12 +374,15 @@ def test_an_unchanged_export_imports_back_as_a_no_op(staff_client, model, file_f
 
 def test_the_real_records_export_and_import_back_unchanged(staff_client):
     load_fixtures()
-    for model in (Exhibit, Person, Organisation, Event):
+    for model in SPREADSHEET_ADMINS:
+        if not model.objects.exists():
+            continue  # the fixtures have none of this kind
         for file_format in (XLSX, CSV):
             preview = import_file(staff_client, model, file_format, export_file(staff_client, model, file_format))
             result = preview.context["result"]
             assert problems(result) == [], (model, file_format)
-            assert result.totals["skip"] == model.objects.count() > 0, (model, file_format)
+            assert result.totals["skip"] == model.objects.count(), (model, file_format)
+    assert Exhibit.objects.count() > 0
 
 
 # --------------------------------------------------------------------------
@@ -479,13 +481,31 @@ def test_formula_like_text_imports_back_as_it_was(staff_client, exhibits, file_f
 
 
 @pytest.mark.parametrize(
-    "text",
-    ["=1+1", "+x", "-x", "@x", "\tx", "\rx", "'", "'=1", "''=1", "'abc", "abc", "-5", "+1.5", "-Infinity", "", "名称"],
+    "text, exported",
+    [
+        ("=1+1", "'=1+1"),
+        ("+x", "'+x"),
+        ("-x", "'-x"),
+        ("@x", "'@x"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-Infinity", "'-Infinity"),
+        # An apostrophe of the text's own gets one more, so the import can
+        # tell it from ours.
+        ("'", "''"),
+        ("'=1", "''=1"),
+        ("'abc", "''abc"),
+        # Numbers, plain text and the empty cell are left alone.
+        ("-5", "-5"),
+        ("+1.5", "+1.5"),
+        ("abc", "abc"),
+        ("名称", "名称"),
+        ("", ""),
+    ],
 )
-def test_csv_escaping_undoes_exactly(text):
-    escaped = escape_cell(text)
-    assert not escaped.startswith(("=", "+", "@", "\t", "\r")) or text in ("+1.5",)
-    assert unescape_cell(escaped) == text
+def test_csv_escaping_makes_text_inert_and_the_import_undoes_it_exactly(text, exported):
+    assert escape_cell(text) == exported
+    assert unescape_cell(exported) == text
 
 
 # --------------------------------------------------------------------------
@@ -574,6 +594,12 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(staff_client, e
     response = upload(staff_client, exported_rows())
 
     assert any("文件太大" in error and "上限是 100" in error for error in _form_errors(response))
+
+
+def test_a_file_with_headers_only_is_a_chinese_error(staff_client, exhibits):
+    response = import_file(staff_client, Exhibit, CSV, b"slug,name\r\n")
+
+    assert _form_errors(response) == ["文件里只有列名，没有数据行。"]
 
 
 def test_an_unreadable_file_is_a_chinese_error(staff_client, exhibits):
