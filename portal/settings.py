@@ -289,7 +289,7 @@ OTP_TOTP_ISSUER = "北疆工匠"
 # Spreadsheet imports in the admin (portal.spreadsheets): a bigger file, or
 # one with more rows, is refused before any row is imported, so a preview
 # always finishes well within the worker timeout.
-SPREADSHEET_IMPORT_MAX_ROWS = env_int("SPREADSHEET_IMPORT_MAX_ROWS", default=2000)
+SPREADSHEET_IMPORT_MAX_ROWS = env_int("SPREADSHEET_IMPORT_MAX_ROWS", default=1000)
 SPREADSHEET_IMPORT_MAX_BYTES = env_int("SPREADSHEET_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
 # Only the admin has a session: its cookie is never readable by scripts,
