@@ -29,6 +29,7 @@ class ProblemError(Exception):
 TYPES = {
     400: "https://www.rfc-editor.org/rfc/rfc9110#status.400",
     404: "https://www.rfc-editor.org/rfc/rfc9110#status.404",
+    405: "https://www.rfc-editor.org/rfc/rfc9110#status.405",
 }
 
 

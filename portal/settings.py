@@ -59,6 +59,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache (the same answer on a hit and a miss) and CSRF
+    # (a POST to a public page is a 405, not a 403).
+    "portal.middleware.PublicMethodsMiddleware",
     "portal.routers.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
