@@ -106,16 +106,23 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # A page's cache calls each wait at most these 0.2 s for a Redis
+            # that does not answer, and after one such wait the circuit
+            # breaker (portal/redis_breaker.py) skips Redis for
+            # REDIS_BREAKER_SECONDS; errors are ignored (a miss) and logged
+            # by the breaker, one line, never a traceback per call.
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 0.2,
                 "SOCKET_TIMEOUT": 0.2,
                 "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "portal.redis_breaker.BreakerRedis",
+                "REDIS_CLIENT_KWARGS": {"breaker_seconds": env_int("REDIS_BREAKER_SECONDS", default=5)},
             },
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     # In front of Redis, each process keeps its own copy of the pages it
     # served most recently (portal.caching.PageStore): a hit then costs no
     # Redis round trip. 0 turns the copy off.
