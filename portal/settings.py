@@ -149,6 +149,9 @@ if PAGE_FRONT_CACHE_ALIAS:
     }
 PAGE_LOCAL_CACHE_ALIAS = "local" if "local" in CACHES else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=3600)
+# A page bigger than this (as sent, compressed or not) is served but not
+# cached: with the entry counts above, it bounds each process's copies.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", default=300)
 
