@@ -133,6 +133,9 @@ def _guarded(breaker: CircuitBreaker, call, *args, **kwargs):
     except FAILURES as error:
         breaker.failed(error)
         raise
+    except Exception:
+        breaker.succeeded()  # Redis answered, with an error of the call's own
+        raise
     breaker.succeeded()
     return result
 

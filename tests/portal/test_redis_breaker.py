@@ -10,8 +10,10 @@ import time
 
 import pytest
 from django.core.cache import caches
+from redis.exceptions import ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from portal.redis_breaker import CircuitBreaker
+from portal.redis_breaker import CircuitBreaker, _guarded
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +145,21 @@ def test_while_redis_stays_down_a_summary_is_logged_once_a_minute(caplog):
     )
     assert caplog.messages[1] == "Redis unavailable for 60 s, 480 cache calls skipped in the last 60 s"
     assert all(record.exc_info is None for record in caplog.records)
+
+
+def test_a_probe_that_redis_answers_with_an_error_still_closes_the_breaker():
+    clock = Clock()
+    breaker = CircuitBreaker(5, clock=clock)
+
+    def timing_out():
+        raise RedisTimeoutError("Timeout reading from socket")
+
+    def refused_by_redis():
+        raise ResponseError("OOM command not allowed when used memory > 'maxmemory'")
+
+    with pytest.raises(RedisTimeoutError):
+        _guarded(breaker, timing_out)
+    clock.now += 5
+    with pytest.raises(ResponseError):
+        _guarded(breaker, refused_by_redis)
+    assert breaker.allow() and breaker.allow()
