@@ -10,12 +10,14 @@ version and misses the old pages."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import re
 import time
 from collections.abc import Callable
 from datetime import UTC
+from urllib.parse import unquote_plus
 
 from django.conf import settings
 from django.core.cache import caches
@@ -25,6 +27,7 @@ from django.db.models import F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
 from django.middleware.gzip import GZipMiddleware
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
@@ -173,6 +176,70 @@ def _cacheable_request(request: HttpRequest) -> bool:
     )
 
 
+# The query parameters each public page reads, in the order its own links
+# and forms write them (`{% querystring %}` keeps the order it finds and
+# appends what is new, so `page` comes last). The API's come from its
+# OpenAPI schema, in its order but for `page`, last too: its next and
+# previous links set `page` where they find it, or append it. A page with
+# any other query string is served uncached.
+PAGE_QUERY_PARAMETERS = {
+    "exhibits:list": ("q", "sector", "kind", "area", "organisation", "tier", "sort", "page"),
+    "exhibits:label": ("layout",),
+    "exhibits:area-labels": ("layout",),
+    "craftsmen:index": ("page",),
+    "events:list": ("page",),
+    "search": ("q", "type", "page", "fragment"),
+}
+
+
+@functools.cache
+def _api_query_parameters() -> dict[str, tuple[str, ...]]:
+    from api.views import api
+
+    prefix = "/api/v1/"
+    parameters = {}
+    schema = api.get_openapi_schema(path_prefix=prefix)
+    for path, operations in schema["paths"].items():
+        names = [
+            parameter["name"]
+            for parameter in operations.get("get", {}).get("parameters", [])
+            if parameter["in"] == "query"
+        ]
+        names.sort(key=lambda name: name == "page")  # stable: only moves page
+        with contextlib.suppress(Resolver404):
+            parameters[resolve(re.sub(r"\{[^}]+\}", "x", path)).view_name] = tuple(names)
+    return parameters
+
+
+def _query_parameters(path: str) -> tuple[str, ...]:
+    try:
+        name = resolve(path).view_name
+    except Resolver404:
+        return ()
+    if name.startswith("api-v1:"):
+        return _api_query_parameters().get(name, ())
+    return PAGE_QUERY_PARAMETERS.get(name, ())
+
+
+def _canonical_query(request: HttpRequest) -> bool:
+    """Whether the query string is one the page cache keeps: parameters the
+    page reads, each at most once, none empty, in the page's order. Junk
+    parameters (each a new key) filled Redis with 64,000 pages in an hour
+    of probing."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return True
+    known = _query_parameters(request.path_info)
+    position = -1
+    for pair in raw.split("&"):
+        name, equals, value = pair.partition("=")
+        name = unquote_plus(name)
+        if not equals or not value or name not in known or known.index(name) <= position:
+            return False
+        position = known.index(name)
+    return True
+
+
 def _encoding(accept_encoding: str) -> str:
     """The variant PublicGZipMiddleware (inside PageCacheMiddleware) will
     produce for this Accept-Encoding."""
@@ -225,7 +292,8 @@ class PageCacheMiddleware:
             return response
         cache = PageStore()
         key = _key(request, version)
-        cached = cache.get(key, settings.PAGE_CACHE_SECONDS)
+        canonical = _canonical_query(request)
+        cached = cache.get(key, settings.PAGE_CACHE_SECONDS) if canonical else None
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             cached.page_cache_version = version
@@ -237,6 +305,8 @@ class PageCacheMiddleware:
                 # Exports and the data zip: as deterministic per content
                 # version as a page, so they get the ETag (a repeat download
                 # is a 304), but are never buffered into the cache.
+                response["X-Page-Cache"] = "bypass"
+            elif not canonical or len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
                 response["X-Page-Cache"] = "bypass"
             else:
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)

@@ -1,11 +1,12 @@
-"""Middleware that sets the headers every response carries, and turns
-hostile input into a plain 400 before any view or database sees it."""
+"""Middleware that sets the headers every response carries, turns hostile
+input into a plain 400, and methods the public site does not take into a
+405, before any view or database sees them."""
 
 from collections.abc import Callable
 from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 
 
 class PolicyHeadersMiddleware:
@@ -69,3 +70,53 @@ def _parameters_with_nul(raw_query: str) -> list[str]:
             if decoded not in names:
                 names.append(decoded)
     return names
+
+
+# Where other methods than GET and HEAD are taken: the admin (its forms, its
+# login and logout). Nothing else the portal serves takes a write.
+METHODS_OPEN_PREFIXES = ("/admin/",)
+PUBLIC_METHODS = ["GET", "HEAD"]
+
+
+class PublicMethodsMiddleware:
+    """Public pages and the API answer GET and HEAD only: any other method
+    gets 405 with `Allow: GET, HEAD` before CSRF (which answered a POST with
+    a 403) and before the page cache (so a hit and a miss answer alike).
+
+    A HEAD is answered as the GET it stands for, without the body: the views
+    take GET only (`require_GET`), and the page cache then serves, and
+    fills, the same entry for both."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "GET" or request.path_info.startswith(METHODS_OPEN_PREFIXES):
+            return self.get_response(request)
+        if request.method != "HEAD":
+            return _not_allowed(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        request.method = "HEAD"
+        if response.streaming:
+            # The server's close() of the response still closes what the
+            # body would have been read from.
+            response.streaming_content = []
+        else:
+            # Content-Length, set by the stack inside, stays the GET's.
+            response.content = b""
+        return response
+
+
+def _not_allowed(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        from api.problems import problem_response
+
+        response = problem_response(
+            request, 405, "Method not allowed", f"{request.method} is not allowed here: the API is read-only."
+        )
+        response["Allow"] = ", ".join(PUBLIC_METHODS)
+        return response
+    response = HttpResponseNotAllowed(PUBLIC_METHODS, content_type="text/plain; charset=utf-8")
+    response.content = "只接受 GET 和 HEAD 请求。 Only GET and HEAD are allowed.".encode()
+    return response

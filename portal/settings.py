@@ -70,6 +70,9 @@ MIDDLEWARE = [
     "api.middleware.ProblemResponsesMiddleware",
     "portal.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache (the same answer on a hit and a miss) and CSRF
+    # (a POST to a public page is a 405, not a 403).
+    "portal.middleware.PublicMethodsMiddleware",
     "portal.routers.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,16 +117,23 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
+            # A page's cache calls each wait at most these 0.2 s for a Redis
+            # that does not answer, and after one such wait the circuit
+            # breaker (portal/redis_breaker.py) skips Redis for
+            # REDIS_BREAKER_SECONDS; errors are ignored (a miss) and logged
+            # by the breaker, one line, never a traceback per call.
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": 0.2,
                 "SOCKET_TIMEOUT": 0.2,
                 "IGNORE_EXCEPTIONS": True,
+                "REDIS_CLIENT_CLASS": "portal.redis_breaker.BreakerRedis",
+                "REDIS_CLIENT_KWARGS": {"breaker_seconds": env_int("REDIS_BREAKER_SECONDS", default=5)},
             },
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="portal"),
         }
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
-    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
     # In front of Redis, each process keeps its own copy of the pages it
     # served most recently (portal.caching.PageStore): a hit then costs no
     # Redis round trip. 0 turns the copy off.
@@ -150,6 +160,9 @@ if PAGE_FRONT_CACHE_ALIAS:
     }
 PAGE_LOCAL_CACHE_ALIAS = "local" if "local" in CACHES else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=3600)
+# A page bigger than this (as sent, compressed or not) is served but not
+# cached: with the entry counts above, it bounds each process's copies.
+PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", default=300)
 

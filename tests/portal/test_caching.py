@@ -259,3 +259,72 @@ def test_each_allowed_host_gets_the_page_with_its_own_address(client, settings, 
     client.get(url)
     other = client.get(url, HTTP_HOST="other.example")
     assert f'href="http://other.example{url}"' in other.content.decode()
+
+
+def page_keys() -> list[str]:
+    return [key for key in caches["default"]._cache if ":page:" in key]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "utm_source=probe",  # a parameter the page does not read
+        "q=风能&x9f3=1",
+        "q=风能&q=叶片",  # twice
+        "q=",  # empty
+        "sector",  # no value at all
+        "page=1&q=风能",  # out of the page's order
+        "q=风能&&page=1",
+    ],
+)
+def test_a_query_string_that_is_not_canonical_is_served_but_never_cached(client, exhibit, query):
+    for _ in range(2):
+        response = client.get(f"/exhibits/?{query}")
+        assert (response.status_code, response["X-Page-Cache"]) == (200, "bypass")
+    assert client.get(f"/exhibits/{exhibit.slug}/?{query}")["X-Page-Cache"] == "bypass"
+    assert page_keys() == []
+
+
+def test_random_junk_parameters_add_no_cache_entries(client, exhibit):
+    client.get("/exhibits/")
+    before = page_keys()
+    for number in range(20):
+        client.get(f"/exhibits/?junk{number}={number}")
+        client.get(f"/api/v1/exhibits/?junk{number}={number}")
+    assert page_keys() == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/exhibits/?q=风能&page=1",
+        "/en/exhibits/?q=wind&sort=name",
+        "/search/?q=风能&type=exhibits",
+        "/api/v1/exhibits/?q=风能&page_size=5&page=1",
+        "/api/v1/search/?q=风能",
+    ],
+)
+def test_a_canonical_query_is_cached(client, exhibit, url):
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(page_keys()) == 1
+
+
+def test_the_apis_next_links_are_canonical_and_cached(client, exhibit):
+    source = make.report()
+    make.exhibit(source, name="第二件展品", exhibition=make.exhibition(source))
+    first = client.get("/api/v1/exhibits/?page_size=1")
+    second_url = first.json()["next"]
+    assert client.get(second_url)["X-Page-Cache"] == "miss"
+    assert client.get(second_url)["X-Page-Cache"] == "hit"
+    previous_url = client.get(second_url).json()["previous"]
+    assert [client.get(previous_url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+
+
+def test_a_page_bigger_than_the_cap_is_served_but_not_cached(client, exhibit, settings):
+    url = f"/exhibits/{exhibit.slug}/"
+    settings.PAGE_CACHE_MAX_BYTES = 1000
+    assert [client.get(url)["X-Page-Cache"] for _ in range(2)] == ["bypass", "bypass"]
+    assert page_keys() == []
+    settings.PAGE_CACHE_MAX_BYTES = 10_000_000
+    assert [client.get(url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]

@@ -47,9 +47,9 @@ class Front:
         self.application = application
         self.django_requests = 0
 
-    def get(self, path, query="", host="testserver", proto="https", **headers):
+    def get(self, path, query="", host="testserver", proto="https", method="GET", **headers):
         environ = {
-            "REQUEST_METHOD": "GET",
+            "REQUEST_METHOD": method,
             "SCRIPT_NAME": "",
             "PATH_INFO": path,
             "QUERY_STRING": query,
@@ -110,6 +110,18 @@ def test_a_page_sent_once_is_sent_again_as_it_was_without_reaching_django(front,
     # What the outer middleware adds is in what is sent again.
     for name in ("Content-Security-Policy", "Strict-Transport-Security", "X-Frame-Options", "Content-Language"):
         assert name in again.headers
+
+
+def test_other_methods_get_405_and_head_200_without_a_body_after_the_page_was_sent(front, exhibit):
+    url = f"/exhibits/{exhibit.slug}/"
+    sent = front.get(url)
+    assert not front.get(url).reached_django
+    for method in ("POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"):
+        refused = front.get(url, method=method)
+        assert (refused.status, refused.headers["Allow"]) == (405, "GET, HEAD"), method
+    head = front.get(url, method="HEAD")
+    assert (head.status, head.content, head.headers["X-Page-Cache"]) == (200, b"", "hit")
+    assert head.headers["Content-Length"] == sent.headers["Content-Length"]
 
 
 def test_a_write_is_in_the_very_next_page(front, exhibit):
