@@ -15,7 +15,9 @@ import json
 import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 import xlsxwriter
 from django.http import StreamingHttpResponse
@@ -54,10 +56,10 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def file_name(what: str, extension: str, filters: Iterable[str] = ()) -> str:
+def file_name(what: str, extension: str, filters: Iterable[str] = (), when: datetime | None = None) -> str:
     """`北疆工匠-展品-sector-xitu-20261122-1430.csv`: what, the filters in
     use, and when (local time) the file was made."""
-    now = timezone.localtime()
+    now = timezone.localtime(when)
     parts = ["北疆工匠" if not what.isascii() else "beijiang-gongjiang", what, *filters, f"{now:%Y%m%d-%H%M}"]
     name = "-".join(part.replace("/", "-").replace("\\", "-") for part in parts if part)
     return f"{name[:180]}.{extension}"
@@ -87,23 +89,30 @@ def csv_response(headers: list[str], rows: Iterable[list[object]], name: str) ->
     return _attachment(response, name)
 
 
+def write_csv(file: BinaryIO, headers: list[str], rows: Iterable[list[object]]) -> None:
+    for chunk in csv_chunks(headers, rows):
+        file.write(chunk.encode())
+
+
+def write_xlsx(path: str, sheet_name: str, headers: list[str], rows: Iterable[list[object]], tmpdir: str) -> None:
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_formulas": False})
+    sheet = workbook.add_worksheet(sheet_name[:31])
+    bold = workbook.add_format({"bold": True})
+    sheet.write_row(0, 0, headers, bold)
+    sheet.freeze_panes(1, 0)
+    for number, row in enumerate(rows, start=1):
+        for column, value in enumerate(row):
+            if isinstance(value, int | Decimal) and not isinstance(value, bool):
+                sheet.write_number(number, column, float(value))
+            else:
+                sheet.write_string(number, column, "" if value is None else str(value))
+    workbook.close()
+
+
 def xlsx_chunks(sheet_name: str, headers: list[str], rows: Iterable[list[object]]) -> Iterator[bytes]:
     with tempfile.TemporaryDirectory(prefix="portal-xlsx-") as directory:
         path = f"{directory}/export.xlsx"
-        workbook = xlsxwriter.Workbook(
-            path, {"constant_memory": True, "tmpdir": directory, "strings_to_formulas": False}
-        )
-        sheet = workbook.add_worksheet(sheet_name[:31])
-        bold = workbook.add_format({"bold": True})
-        sheet.write_row(0, 0, headers, bold)
-        sheet.freeze_panes(1, 0)
-        for number, row in enumerate(rows, start=1):
-            for column, value in enumerate(row):
-                if isinstance(value, int | Decimal) and not isinstance(value, bool):
-                    sheet.write_number(number, column, float(value))
-                else:
-                    sheet.write_string(number, column, "" if value is None else str(value))
-        workbook.close()
+        write_xlsx(path, sheet_name, headers, rows, directory)
         with open(path, "rb") as finished:
             while chunk := finished.read(FILE_CHUNK):
                 yield chunk
@@ -160,9 +169,9 @@ def zip_chunks(members: Iterable[tuple[str, Iterable[str | bytes]]]) -> Iterator
     yield drain.take()
 
 
-def zip_response(chunks: Iterable[bytes], name: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(chunks, content_type=ZIP_CONTENT_TYPE)
-    return _attachment(response, name)
+def write_zip(file: BinaryIO, members: Iterable[tuple[str, Iterable[str | bytes]]]) -> None:
+    for chunk in zip_chunks(members):
+        file.write(chunk)
 
 
 def json_chunks(head: dict, records: Iterable[dict]) -> Iterator[str]:
