@@ -360,8 +360,10 @@ def test_a_filtered_export_reads_no_more_than_one_row_past_the_limit(client, exh
     with CaptureQueriesContext(connection) as captured:
         body(client.get("/exhibits/export.csv?sector=xitu"))
 
-    listing = [q["sql"] for q in captured if q["sql"].startswith("SELECT") and "exhibits_exhibit" in q["sql"]]
-    assert any("LIMIT 4" in sql for sql in listing), listing
+    # The prefetches name the exhibits read (the main query may run in a
+    # server-side cursor, which the capture does not show).
+    read = [re.search(r'"exhibit_id" IN \(([^)]*)\)', q["sql"]) for q in captured]
+    assert {len(match.group(1).split(",")) for match in read if match} == {4}
 
 
 def test_a_list_without_filters_is_the_stored_full_download_not_a_stream_of_the_query(client, exhibits):
