@@ -13,6 +13,7 @@ a 304; the page cache stores neither kind."""
 from __future__ import annotations
 
 import os
+import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
@@ -180,17 +181,19 @@ def data_page(request: HttpRequest) -> HttpResponse:
 
 
 def _zip_writer(base_url: str) -> Writer:
-    def members() -> Iterator[tuple[str, Iterable]]:
-        for dataset in datasets.ALL:
-            headers = [str(column.header) for column in dataset.columns]
-            rows = dataset.rows(dataset.queryset(), base_url)
-            yield f"{dataset.key}.csv", exports.csv_chunks(headers, rows)
-            head = {"dataset": dataset.key, "title": str(dataset.title), "source": base_url + reverse("data")}
-            yield f"{dataset.key}.json", exports.json_chunks(head, dataset.records(dataset.queryset(), base_url))
-
     def write(path: str, scratch: str) -> None:
-        with open(path, "wb") as file:
-            exports.write_zip(file, members())
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for dataset in datasets.ALL:
+                headers = [str(column.header) for column in dataset.columns]
+                keys = [column.key for column in dataset.columns]
+                head = {"dataset": dataset.key, "title": str(dataset.title), "source": base_url + reverse("data")}
+                members = [os.path.join(scratch, f"{dataset.key}.{extension}") for extension in ("csv", "json")]
+                with open(members[0], "wb") as csv_file, open(members[1], "wb") as json_file:
+                    rows = dataset.rows(dataset.queryset(), base_url)
+                    exports.write_csv_and_json(csv_file, json_file, headers, keys, head, rows)
+                for member in members:
+                    archive.write(member, os.path.basename(member))
+                    os.remove(member)
 
     return write
 
