@@ -371,3 +371,11 @@ def test_build_downloads_builds_every_full_download_ahead_of_the_first_visitor(c
     again = io.StringIO()
     call_command("build_downloads", "http://testserver", stdout=again)
     assert "built in" not in again.getvalue()
+
+
+def test_build_downloads_can_build_one_language(records, settings):
+    from django.core.management import call_command
+
+    call_command("build_downloads", "http://testserver", "--language", "en", stdout=io.StringIO())
+
+    assert {name.split("-")[1] for name in stored(settings)} == {"en"}

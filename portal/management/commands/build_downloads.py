@@ -23,11 +23,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("base_url", help="the site's address as requests see it, e.g. https://portal.example.org")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _ in settings.LANGUAGES],
+            action="append",
+            dest="languages",
+            help="only this language (may be repeated; default: every language)",
+        )
 
-    def handle(self, *args, base_url: str, **options):
+    def handle(self, *args, base_url: str, languages: list[str] | None, **options):
         base_url = base_url.rstrip("/")
         version = current_version()[0]
-        for language, _ in settings.LANGUAGES:
+        for language in languages or [code for code, _ in settings.LANGUAGES]:
             with translation.override(language):
                 for name, write in full_downloads(base_url):
                     download = Download(name, version, language, base_url)
@@ -38,3 +45,4 @@ class Command(BaseCommand):
                         self.stdout.write(f"{language} {name}: built in {took:.1f} s, {size:,} bytes")
                     else:
                         self.stdout.write(f"{language} {name}: already built (or being built)")
+                    self.stdout.flush()
