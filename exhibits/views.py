@@ -50,7 +50,7 @@ def exhibit_export(request: HttpRequest, fmt: str) -> HttpResponse:
         # Everything, in the list's own order: the stored full download.
         return full_export_response(request, datasets.EXHIBITS, fmt)
     _, results = filtered(request, datasets.EXHIBITS.queryset())
-    full_path = reverse("exhibits:export", kwargs={"fmt": fmt}) if fmt in ("csv", "xlsx") else ""
+    full_path = reverse("exhibits:export", kwargs={"fmt": fmt})
     return export_response(request, datasets.EXHIBITS, results, fmt, filters, full_path=full_path)
 
 

@@ -3,7 +3,9 @@ processes), stored, served as files with Content-Length, ETag, conditional
 GET and single byte ranges; a request that finds the file still being
 built waits a bounded time and then answers 503 with Retry-After."""
 
+import csv
 import io
+import json
 import multiprocessing
 import os
 import threading
@@ -87,7 +89,11 @@ def test_the_zip_is_a_valid_archive_of_every_dataset_served_as_a_file(client, re
     archive = zipfile.ZipFile(io.BytesIO(data))
     assert archive.testzip() is None
     assert {"exhibits.csv", "exhibits.json", "people.csv"} <= set(archive.namelist())
-    assert "稀土永磁电机00号" in archive.read("exhibits.csv").decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(archive.read("exhibits.csv").decode("utf-8-sig"))))
+    document = json.loads(archive.read("exhibits.json"))
+    assert [row[1] for row in table[1:]] == [record["name"] for record in document["records"]]
+    assert [record["name"] for record in document["records"]] == [f"稀土永磁电机{n:02d}号" for n in range(5)]
+    assert document["dataset"] == "exhibits"
 
 
 def test_the_full_xlsx_is_built_once_and_opens(client, records, settings):
