@@ -9,7 +9,7 @@ from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal import datasets
 from portal.caching import VersionedCountPaginator
-from portal.downloads import export_response, filter_labels
+from portal.downloads import export_response, filter_labels, full_export_response
 from portal.filtering import active_filters, cache_choices
 from portal.seo import jsonld_for
 
@@ -45,9 +45,13 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def exhibit_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    _, results = filtered(request, datasets.EXHIBITS.queryset())
     filters = filter_labels(request, [*ExhibitFilter.base_filters.keys()])
-    return export_response(request, datasets.EXHIBITS, results, fmt, filters)
+    if not filters:
+        # Everything, in the list's own order: the stored full download.
+        return full_export_response(request, datasets.EXHIBITS, fmt)
+    _, results = filtered(request, datasets.EXHIBITS.queryset())
+    full_path = reverse("exhibits:export", kwargs={"fmt": fmt})
+    return export_response(request, datasets.EXHIBITS, results, fmt, filters, full_path=full_path)
 
 
 @require_GET

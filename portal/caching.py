@@ -24,7 +24,7 @@ from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, router
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
 from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
@@ -316,9 +316,11 @@ class PageCacheMiddleware:
 
     @staticmethod
     def _headers(response: HttpResponse, etag: str, changed_at: float) -> None:
-        response["ETag"] = etag
+        # A stored download brings its own (portal.download_store): the
+        # tags of its bytes, which its ranges and If-Range compare with.
+        response.setdefault("ETag", etag)
         if changed_at:
-            response["Last-Modified"] = http_date(changed_at)
+            response.setdefault("Last-Modified", http_date(changed_at))
         response["Cache-Control"] = (
             f"public, max-age={settings.PAGE_MAX_AGE}, stale-while-revalidate={settings.PAGE_STALE_WHILE_REVALIDATE}"
         )
@@ -331,6 +333,10 @@ class PublicGZipMiddleware(GZipMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if request.path.startswith("/admin/"):
+            return response
+        if isinstance(response, FileResponse):
+            # Stored downloads go out byte for byte, with their length and
+            # ranges; the zip and Excel files are compressed already.
             return response
         return super().process_response(request, response)
 

@@ -57,12 +57,6 @@ class Dataset:
             record.base_url = base_url
             yield [column.value(record) for column in self.columns]
 
-    def records(self, queryset: QuerySet, base_url: str) -> Iterator[dict[str, object]]:
-        """Each record as a dict keyed by the stable column keys (for JSON)."""
-        keys = [column.key for column in self.columns]
-        for row in self.rows(queryset, base_url):
-            yield dict(zip(keys, row, strict=True))
-
 
 class Citations(list):
     """The citations of one record: joined into one cell in CSV and Excel,

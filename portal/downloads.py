@@ -2,14 +2,22 @@
 page's filters and query show, all pages), and the whole dataset as one zip
 described on /data/.
 
-Exports are streamed, so the page cache never stores them (it stores no
-streaming response); they do carry the page cache's ETag and
-Cache-Control, so a repeat download of unchanged data is a 304."""
+A full download (a list without filters, the zip) is built once per content
+version and served as a file (portal.download_store). A filtered export
+(filters, a sort or a search) is streamed, and bounded: past
+DOWNLOADS_FILTERED_ROW_LIMIT rows it ends with a row saying it was cut
+there and where the full download is. Streamed exports carry the page
+cache's ETag and Cache-Control, so a repeat download of unchanged data is
+a 304; the page cache stores neither kind."""
 
 from __future__ import annotations
 
+import os
+import zipfile
 from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,7 +27,9 @@ from django.views.decorators.http import require_GET
 
 from portal import datasets, exports, search
 from portal.addresses import site_origin
+from portal.caching import request_version
 from portal.datasets import Dataset
+from portal.download_store import Download, Writer, busy_response, file_response, open_download
 from portal.models import Report
 from portal.text import MAX_QUERY_LENGTH
 
@@ -35,16 +45,93 @@ def _in_language(language: str, rows: Iterable) -> Iterator:
         yield from rows
 
 
+CONTENT_TYPES = {"csv": exports.CSV_CONTENT_TYPE, "xlsx": exports.XLSX_CONTENT_TYPE, "zip": exports.ZIP_CONTENT_TYPE}
+
+
+def _stored_response(request: HttpRequest, name: str, what: str, write: Writer) -> HttpResponse:
+    """A full download, built once per content version, as a file."""
+    download = Download(name, request_version(request), request.LANGUAGE_CODE, _base_url(request))
+    file = open_download(download, write)
+    if file is None:
+        return busy_response(english=request.LANGUAGE_CODE == "en")
+    extension = name.rsplit(".", 1)[1]
+    made = datetime.fromtimestamp(os.fstat(file.fileno()).st_mtime, tz=UTC)
+    return file_response(
+        request,
+        file,
+        content_type=CONTENT_TYPES[extension],
+        filename=exports.file_name(what, extension, when=made),
+        tag=download.stem,
+    )
+
+
+def _table_writer(dataset: Dataset, fmt: str, base_url: str) -> Writer:
+    def write(path: str, scratch: str) -> None:
+        headers = [str(column.header) for column in dataset.columns]
+        rows = dataset.rows(dataset.queryset(), base_url)
+        if fmt == "xlsx":
+            exports.write_xlsx(path, str(dataset.title), headers, rows, scratch)
+        else:
+            with open(path, "wb") as file:
+                exports.write_csv(file, headers, rows)
+
+    return write
+
+
+def full_export_response(request: HttpRequest, dataset: Dataset, fmt: str) -> HttpResponse:
+    """Every record of a list, in the list's order: a stored file."""
+    if fmt not in exports.FORMATS:
+        raise Http404("Unknown export format")
+    what = dataset.key if request.LANGUAGE_CODE == "en" else str(dataset.title)
+    return _stored_response(request, f"{dataset.key}.{fmt}", what, _table_writer(dataset, fmt, _base_url(request)))
+
+
+def limited(queryset):
+    """The records a filtered export may read: one past the limit, so that
+    reaching it shows without a count."""
+    return queryset[: settings.DOWNLOADS_FILTERED_ROW_LIMIT + 1]
+
+
+def _bounded(rows: Iterable[list[object]], limit: int, note: list[object]) -> Iterator[list[object]]:
+    for count, row in enumerate(rows):
+        if count == limit:
+            yield note
+            return
+        yield row
+
+
+def _cut_note(request: HttpRequest, dataset: Dataset, limit: int, full_url: str) -> list[object]:
+    # Written here rather than through the catalogue: the one sentence a
+    # spreadsheet cell carries, in the file's language.
+    if request.LANGUAGE_CODE == "en":
+        text = f"(This file was cut at {limit:,} rows. The full download: {full_url})"
+    else:
+        text = f"（本文件到此截断，只含前 {limit} 行。完整数据请下载：{full_url}）"
+    return [text] + [""] * (len(dataset.columns) - 1)
+
+
 def export_response(
-    request: HttpRequest, dataset: Dataset, queryset, fmt: str, filters: Iterable[str] = (), rows=None
+    request: HttpRequest,
+    dataset: Dataset,
+    queryset,
+    fmt: str,
+    filters: Iterable[str] = (),
+    rows=None,
+    full_path: str = "",
 ) -> HttpResponse:
+    """A filtered export, streamed and bounded: at most
+    DOWNLOADS_FILTERED_ROW_LIMIT rows, then a last row saying the file was
+    cut there and where the full download is (`full_path`, else /data/).
+    `rows`, when given, must be built from `limited(queryset)`."""
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
     english = request.LANGUAGE_CODE == "en"
     headers = [str(column.header) for column in dataset.columns]
     if rows is None:
-        rows = dataset.rows(queryset, _base_url(request))
-    rows = _in_language(request.LANGUAGE_CODE, rows)
+        rows = dataset.rows(limited(queryset), _base_url(request))
+    limit = settings.DOWNLOADS_FILTERED_ROW_LIMIT
+    full_url = _base_url(request) + (full_path or reverse("data"))
+    rows = _in_language(request.LANGUAGE_CODE, _bounded(rows, limit, _cut_note(request, dataset, limit, full_url)))
     what = dataset.key if english else str(dataset.title)
     name = exports.file_name(what, fmt, filters)
     return exports.table_response(fmt, str(dataset.title), headers, rows, name)
@@ -58,8 +145,7 @@ def filter_labels(request: HttpRequest, names: Iterable[str]) -> list[str]:
 @require_GET
 def simple_export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     """The lists whose page has no filters: everything the page lists."""
-    table = datasets.BY_KEY[dataset]
-    return export_response(request, table, table.queryset(), fmt)
+    return full_export_response(request, datasets.BY_KEY[dataset], fmt)
 
 
 @require_GET
@@ -72,7 +158,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     kind = request.GET.get("type", "")
     if kind in search.KIND_BY_KEY:
         results = results.filter(kind=kind)
-    rows = datasets.search_rows(results, _base_url(request), english=request.LANGUAGE_CODE == "en")
+    rows = datasets.search_rows(limited(results), _base_url(request), english=request.LANGUAGE_CODE == "en")
     return export_response(
         request, datasets.SEARCH_RESULTS, results, fmt, filter_labels(request, ["q", "type"]), rows=rows
     )
@@ -95,18 +181,39 @@ def data_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/data.html", context)
 
 
+def _zip_writer(base_url: str) -> Writer:
+    def write(path: str, scratch: str) -> None:
+        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for dataset in datasets.ALL:
+                headers = [str(column.header) for column in dataset.columns]
+                keys = [column.key for column in dataset.columns]
+                head = {"dataset": dataset.key, "title": str(dataset.title), "source": base_url + reverse("data")}
+                members = [os.path.join(scratch, f"{dataset.key}.{extension}") for extension in ("csv", "json")]
+                with open(members[0], "wb") as csv_file, open(members[1], "wb") as json_file:
+                    rows = dataset.rows(dataset.queryset(), base_url)
+                    exports.write_csv_and_json(csv_file, json_file, headers, keys, head, rows)
+                for member in members:
+                    archive.write(member, os.path.basename(member))
+                    os.remove(member)
+
+    return write
+
+
+# The lists whose export without filters is a full download.
+LISTED = ("exhibits", "people", "pilot_categories", "academies", "events", "organisations")
+
+
+def full_downloads(base_url: str) -> list[tuple[str, Writer]]:
+    """Every full download, (file name, writer), for `manage.py build_downloads`."""
+    tables = [
+        (f"{key}.{fmt}", _table_writer(datasets.BY_KEY[key], fmt, base_url))
+        for key in LISTED
+        for fmt in exports.FORMATS
+    ]
+    return [*tables, ("data.zip", _zip_writer(base_url))]
+
+
 @require_GET
 def data_zip(request: HttpRequest) -> HttpResponse:
-    base_url = _base_url(request)
-    language = request.LANGUAGE_CODE
-
-    def members() -> Iterator[tuple[str, Iterable]]:
-        for dataset in datasets.ALL:
-            headers = [str(column.header) for column in dataset.columns]
-            rows = dataset.rows(dataset.queryset(), base_url)
-            yield f"{dataset.key}.csv", exports.csv_chunks(headers, rows)
-            head = {"dataset": dataset.key, "title": str(dataset.title), "source": base_url + reverse("data")}
-            yield f"{dataset.key}.json", exports.json_chunks(head, dataset.records(dataset.queryset(), base_url))
-
-    archive = _in_language(language, exports.zip_chunks(members()))
-    return exports.zip_response(archive, exports.file_name("data" if language == "en" else "数据", "zip"))
+    what = "data" if request.LANGUAGE_CODE == "en" else "数据"
+    return _stored_response(request, "data.zip", what, _zip_writer(_base_url(request)))

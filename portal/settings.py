@@ -347,6 +347,21 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 
+# Full downloads (portal.download_store): built once per content version
+# into DOWNLOADS_DIR (one directory shared by every worker of a server),
+# in a background thread that a request waits for at most
+# DOWNLOADS_WAIT_SECONDS (keep it well under GUNICORN_TIMEOUT) before it
+# answers 503 with Retry-After. Filtered exports stop after
+# DOWNLOADS_FILTERED_ROW_LIMIT rows, with a row saying so.
+DOWNLOADS_DIR = env_path("DOWNLOADS_DIR", default=MEDIA_ROOT / "downloads")
+DOWNLOADS_BACKGROUND = env_bool("DOWNLOADS_BACKGROUND", default=True)
+# A waiting request holds a worker: at 100,000 records a build takes
+# minutes, so waiting long only ties up workers; 5 s lets a small site's
+# first request get its file at once.
+DOWNLOADS_WAIT_SECONDS = env_int("DOWNLOADS_WAIT_SECONDS", default=5)
+DOWNLOADS_RETRY_AFTER_SECONDS = env_int("DOWNLOADS_RETRY_AFTER_SECONDS", default=10)
+DOWNLOADS_FILTERED_ROW_LIMIT = env_int("DOWNLOADS_FILTERED_ROW_LIMIT", default=10_000)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if not DEBUG:

@@ -53,7 +53,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.PAGE_LOCAL_CACHE_ALIAS = None
@@ -62,6 +62,13 @@ def _test_settings(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Stored downloads are named by the content version, which a rolled-back
+    # test database repeats: each test has its own directory. They are built
+    # in the request: a thread's connection would not see the test's
+    # uncommitted data (tests/portal/test_download_store.py covers the
+    # background build on a transactional database).
+    settings.DOWNLOADS_DIR = tmp_path / "downloads"
+    settings.DOWNLOADS_BACKGROUND = False
     # The page cache is keyed by the content version, which a rolled-back
     # test database can repeat: every test starts with an empty cache.
     caches["default"].clear()

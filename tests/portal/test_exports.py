@@ -309,3 +309,65 @@ def test_the_export_benchmark_reports_rows_and_peak_memory(exhibits):
 def test_the_export_benchmark_refuses_a_page_that_is_not_streamed():
     with pytest.raises(CommandError):
         call_command("export_benchmark", "/exhibits/", stdout=io.StringIO())
+
+
+# A filtered export is streamed and bounded: past the row limit it ends with
+# a row saying it was cut there, pointing to the full download.
+
+
+def test_a_filtered_export_past_the_row_limit_ends_with_a_note_pointing_to_the_full_download(
+    client, exhibits, settings
+):
+    settings.DOWNLOADS_FILTERED_ROW_LIMIT = 10
+    rows = csv_rows(client.get("/exhibits/export.csv?sector=xitu&sort=name"))
+
+    assert len(rows) == 1 + 10 + 1
+    assert column(rows, "名称")[:10] == [f"稀土永磁电机{n:02d}号" for n in range(10)]
+    note = rows[-1][0]
+    assert "前 10 行" in note
+    assert "http://testserver/exhibits/export.csv" in note
+    assert rows[-1][1:] == [""] * (len(rows[0]) - 1)
+
+
+def test_the_note_is_in_the_page_language_and_in_excel_too(client, exhibits, settings):
+    settings.DOWNLOADS_FILTERED_ROW_LIMIT = 10
+    rows = xlsx_rows(client.get("/en/exhibits/export.xlsx?sector=xitu"))
+
+    assert len(rows) == 12
+    assert rows[-1][0] == (
+        "(This file was cut at 10 rows. The full download: http://testserver/en/exhibits/export.xlsx)"
+    )
+
+
+def test_a_filtered_export_within_the_limit_has_no_note(client, exhibits, settings):
+    settings.DOWNLOADS_FILTERED_ROW_LIMIT = 25
+    rows = csv_rows(client.get("/exhibits/export.csv?sector=xitu"))
+
+    assert len(rows) == 26
+    assert not any("截断" in row[0] for row in rows)
+
+
+def test_a_search_export_is_bounded_and_points_to_the_data_page(client, exhibits, settings):
+    settings.DOWNLOADS_FILTERED_ROW_LIMIT = 4
+    rows = csv_rows(client.get("/search/export.csv?q=稀土"))
+
+    assert len(rows) == 1 + 4 + 1
+    assert "http://testserver/data/" in rows[-1][0]
+
+
+def test_a_filtered_export_reads_no_more_than_one_row_past_the_limit(client, exhibits, settings):
+    settings.DOWNLOADS_FILTERED_ROW_LIMIT = 3
+    with CaptureQueriesContext(connection) as captured:
+        body(client.get("/exhibits/export.csv?sector=xitu"))
+
+    # The prefetches name the exhibits read (the main query may run in a
+    # server-side cursor, which the capture does not show).
+    read = [re.search(r'"exhibit_id" IN \(([^)]*)\)', q["sql"]) for q in captured]
+    assert {len(match.group(1).split(",")) for match in read if match} == {4}
+
+
+def test_a_list_without_filters_is_the_stored_full_download_not_a_stream_of_the_query(client, exhibits):
+    response = client.get("/exhibits/export.csv?page=3")
+
+    assert response["Accept-Ranges"] == "bytes"
+    assert len(csv_rows(response)) == 1 + 28
