@@ -379,6 +379,26 @@ def test_build_downloads_builds_every_full_download_ahead_of_the_first_visitor(c
     assert "built in" not in again.getvalue()
 
 
+def test_build_downloads_builds_for_the_site_url_when_given_no_address(records, settings):
+    from django.core.management import call_command
+
+    settings.SITE_URL = "https://portal.example.org"
+    out = io.StringIO()
+    call_command("build_downloads", "--language", "en", stdout=out)
+
+    assert "built" in out.getvalue()
+    assert stored(settings)
+
+
+def test_build_downloads_without_an_address_or_site_url_says_what_it_needs(records, settings):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.SITE_URL = ""
+    with pytest.raises(CommandError, match="SITE_URL"):
+        call_command("build_downloads", stdout=io.StringIO())
+
+
 def test_build_downloads_can_build_one_language(records, settings):
     from django.core.management import call_command
 

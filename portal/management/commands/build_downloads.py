@@ -2,15 +2,16 @@
 the current content version, in both languages, so that the first visitor
 after a data load or a deploy finds them ready:
 
-    python manage.py build_downloads https://portal.example.org
+    python manage.py build_downloads
 
-The address must be the one visitors' requests carry (scheme and host):
-the files hold absolute URLs, and are stored per address."""
+The files hold absolute URLs and are stored per site address: SITE_URL
+(which production requires), or the address given, which must be the one
+visitors' requests carry (scheme and host)."""
 
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from portal.caching import current_version
@@ -22,7 +23,12 @@ class Command(BaseCommand):
     help = "Build every full download at the current content version (both languages)."
 
     def add_arguments(self, parser):
-        parser.add_argument("base_url", help="the site's address as requests see it, e.g. https://portal.example.org")
+        parser.add_argument(
+            "base_url",
+            nargs="?",
+            default=settings.SITE_URL,
+            help="the site's address as requests see it (default: SITE_URL), e.g. https://portal.example.org",
+        )
         parser.add_argument(
             "--language",
             choices=[code for code, _ in settings.LANGUAGES],
@@ -32,6 +38,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, base_url: str, languages: list[str] | None, **options):
+        if not base_url:
+            raise CommandError("Give the site's address (e.g. https://portal.example.org) or set SITE_URL.")
         base_url = base_url.rstrip("/")
         version = current_version()[0]
         for language in languages or [code for code, _ in settings.LANGUAGES]:
