@@ -40,6 +40,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
+from django.utils.translation import gettext as _
 
 from portal.routers import public_reads
 
@@ -210,11 +211,8 @@ def build_unless_present(download: Download, write: Writer) -> bool:
         lock.release()
 
 
-def busy_response(english: bool) -> HttpResponse:
-    text = (
-        "This file is being prepared. Please try again in a few seconds." if english else "文件正在生成，请过几秒再试。"
-    )
-    response = HttpResponse(text, status=503, content_type="text/plain; charset=utf-8")
+def busy_response() -> HttpResponse:
+    response = HttpResponse(_("文件正在生成，请过几秒再试。"), status=503, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(settings.DOWNLOADS_RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"
     return response

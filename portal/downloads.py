@@ -53,7 +53,7 @@ def _stored_response(request: HttpRequest, name: str, what: str, write: Writer) 
     download = Download(name, request_version(request), request.LANGUAGE_CODE, _base_url(request))
     file = open_download(download, write)
     if file is None:
-        return busy_response(english=request.LANGUAGE_CODE == "en")
+        return busy_response()
     extension = name.rsplit(".", 1)[1]
     made = datetime.fromtimestamp(os.fstat(file.fileno()).st_mtime, tz=UTC)
     return file_response(
@@ -101,12 +101,10 @@ def _bounded(rows: Iterable[list[object]], limit: int, note: list[object]) -> It
 
 
 def _cut_note(request: HttpRequest, dataset: Dataset, limit: int, full_url: str) -> list[object]:
-    # Written here rather than through the catalogue: the one sentence a
-    # spreadsheet cell carries, in the file's language.
-    if request.LANGUAGE_CODE == "en":
-        text = f"(This file was cut at {limit:,} rows. The full download: {full_url})"
-    else:
-        text = f"（本文件到此截断，只含前 {limit} 行。完整数据请下载：{full_url}）"
+    text = _("（本文件到此截断，只含前 %(limit)s 行。完整数据请下载：%(url)s）") % {
+        "limit": f"{limit:,}" if request.LANGUAGE_CODE == "en" else limit,
+        "url": full_url,
+    }
     return [text] + [""] * (len(dataset.columns) - 1)
 
 

@@ -7,6 +7,9 @@ from urllib.parse import unquote_to_bytes
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
+from django.utils import translation
+from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 
 
 class PolicyHeadersMiddleware:
@@ -118,5 +121,7 @@ def _not_allowed(request: HttpRequest) -> HttpResponse:
         response["Allow"] = ", ".join(PUBLIC_METHODS)
         return response
     response = HttpResponseNotAllowed(PUBLIC_METHODS, content_type="text/plain; charset=utf-8")
-    response.content = "只接受 GET 和 HEAD 请求。 Only GET and HEAD are allowed.".encode()
+    # Before LocaleMiddleware: the language is the path's.
+    with translation.override(get_language_from_path(request.path_info) or settings.LANGUAGE_CODE):
+        response.content = _("只接受 GET 和 HEAD 请求。").encode()
     return response

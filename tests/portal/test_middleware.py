@@ -63,3 +63,9 @@ def test_healthz_answers_head():
 def test_the_admin_still_takes_posts(admin_client):
     response = admin_client.post("/admin/logout/")
     assert response.status_code in (200, 302)
+
+
+@pytest.mark.django_db
+def test_a_refused_method_is_explained_in_the_page_s_language(client):
+    assert client.post("/exhibits/").content.decode() == "只接受 GET 和 HEAD 请求。"
+    assert client.post("/en/exhibits/").content.decode() == "Only GET and HEAD are allowed."
