@@ -8,15 +8,15 @@ from django.conf import settings
 from django.utils import translation
 from ninja import Schema
 
-from portal.models import Citation
+from portal.models import Citation, may_show, shown_related
 
 
 def slug_of(related) -> str | None:
-    return related.slug if related is not None and getattr(related, "is_published", True) else None
+    return related.slug if may_show(related) else None
 
 
 def slugs_of(manager) -> list[str]:
-    return [item.slug for item in manager.all() if getattr(item, "is_published", True)]
+    return [item.slug for item in manager.all() if may_show(item)]
 
 
 def page_url(record) -> str | None:
@@ -73,7 +73,7 @@ class ExhibitOut(RecordOut):
 
     @staticmethod
     def resolve_exhibition(exhibit) -> str | None:
-        return slug_of(exhibit.exhibition)
+        return slug_of(shown_related(exhibit, "exhibition"))
 
     @staticmethod
     def resolve_area(exhibit) -> str | None:

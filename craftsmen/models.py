@@ -26,10 +26,13 @@ class PersonQuerySet(PublicQuerySet):
     def for_untiered_list(self):
         """The people without a tier the public may see (none, or one that is
         unpublished), for the craftsmen page's paged list."""
-        hidden_tiers = Tier.objects.filter(is_published=False)
+        # Asked apart (the tiers are a handful): with the OR always there,
+        # the list could no longer be read in order from its partial index.
+        hidden_tiers = list(Tier.objects.filter(is_published=False).values_list("pk", flat=True))
+        untiered = models.Q(tier__isnull=True)
         return (
             self.published()
-            .filter(models.Q(tier__isnull=True) | models.Q(tier__in=hidden_tiers))
+            .filter(untiered | models.Q(tier__in=hidden_tiers) if hidden_tiers else untiered)
             .select_related("organisation")
             .order_by("order", "slug")
         )

@@ -144,6 +144,8 @@ class ExhibitKind(PublicRecord):
 class Exhibit(PublicRecord):
     """A named innovation achievement shown at the exhibition."""
 
+    text_naming = {"makers_as_written": "makers"}  # names the makers: hidden with any of them
+
     exhibition = models.ForeignKey(Exhibition, on_delete=models.PROTECT, related_name="exhibits", verbose_name="展区")
     area = models.ForeignKey(
         ExhibitionArea,

@@ -161,7 +161,7 @@ PEOPLE = _table(
     [
         Column("title", _("职务、称号"), lambda r: r.title),
         Column("tier", _("工匠梯队"), lambda r: _name(r.tier)),
-        Column("tier_basis", _("梯队依据"), lambda r: r.get_tier_basis_display() if r.tier_basis else ""),
+        Column("tier_basis", _("梯队依据"), lambda r: r.get_tier_basis_display() if r.tier_basis and r.tier else ""),
         Column("organisation", _("单位"), lambda r: _name(r.organisation)),
     ],
     lambda: (

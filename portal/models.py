@@ -4,7 +4,7 @@ fact to a paragraph of them, and the records that several apps point at
 
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Prefetch
 from django.db.models.query import ModelIterable
@@ -73,6 +73,16 @@ def may_show(record) -> bool:
     return all(may_show(getattr(record, name)) for name in getattr(record, "shown_with", ()))
 
 
+def shown_related(record: models.Model, name: str):
+    """record.<name> when the public may see it, else None; also for a
+    required relation that published() has hidden (which raises on access)."""
+    try:
+        related = getattr(record, name)
+    except ObjectDoesNotExist:
+        return None
+    return related if may_show(related) else None
+
+
 def hide_unshown_relations(record: models.Model, select_related: dict | bool) -> None:
     """Forget, on a record just read, every related record reached through
     select_related that may not be shown (and so all beyond it): the
@@ -100,13 +110,18 @@ def hide_unshown_relations(record: models.Model, select_related: dict | bool) ->
 
 
 class PublishedIterable(ModelIterable):
-    """The rows of a published() queryset, with hidden relations forgotten."""
+    """The rows of a published() queryset, with hidden relations forgotten,
+    and blank the texts that name a hidden record (`text_naming`)."""
 
     def __iter__(self):
         select_related = self.queryset.query.select_related
+        naming = getattr(self.queryset.model, "text_naming", {})
         for record in super().__iter__():
             if select_related:
                 hide_unshown_relations(record, select_related)
+            for text in naming:
+                if getattr(record, f"_names_hidden_{text}", False):
+                    setattr(record, text, "")
             yield record
 
 
@@ -118,7 +133,11 @@ class PublicQuerySet(TrackedQuerySet):
         document (many-to-many and reverse relations are prefetched through
         published_prefetch, which is this again)."""
         needed = {f"{name}__is_published": True for name in self.model.shown_with}
-        return self.filter(is_published=True, **needed).hiding_unshown_relations()
+        queryset = self.filter(is_published=True, **needed)
+        for text, relation in self.model.text_naming.items():
+            hidden = self.model._base_manager.filter(pk=models.OuterRef("pk"), **{f"{relation}__is_published": False})
+            queryset = queryset.annotate(**{f"_names_hidden_{text}": models.Exists(hidden)})
+        return queryset.hiding_unshown_relations()
 
     def hiding_unshown_relations(self):
         """Forget the related records that may not be shown, as published()
@@ -167,10 +186,11 @@ class FigureQuerySet(PublicQuerySet):
 
 class EventQuerySet(PublicQuerySet):
     def for_list_page(self):
-        # The top-level events, their parts listed under each.
+        # The top-level events, their parts listed under each; an event
+        # whose parent is hidden stands on its own.
         return (
             self.published()
-            .filter(parent=None)
+            .filter(models.Q(parent=None) | models.Q(parent__is_published=False))
             .select_related("place")
             .prefetch_related(published_prefetch("parts", "portal.Event"))
             .order_by("order", "slug")
@@ -337,6 +357,10 @@ class PublicRecord(models.Model):
     # Relations without which a record says nothing (a count without its
     # tier): while the related record is hidden, so is this one (may_show).
     shown_with: tuple[str, ...] = ()
+    # Texts that name the records of a relation in words (an exhibit's
+    # makers as the report wrote them): shown only while none of those
+    # records is hidden (published() blanks them).
+    text_naming: dict[str, str] = {}
 
     objects = PublicQuerySet.as_manager()
     history = edit_history(inherit=True)

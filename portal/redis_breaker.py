@@ -136,6 +136,11 @@ def _guarded(breaker: CircuitBreaker, call, *args, **kwargs):
     except Exception:
         breaker.succeeded()  # Redis answered, with an error of the call's own
         raise
+    except BaseException as error:
+        # Interrupted (a worker timeout, an exit): not Redis's answer, but a
+        # probe must not stay taken, or the breaker would never close.
+        breaker.failed(error)
+        raise
     breaker.succeeded()
     return result
 

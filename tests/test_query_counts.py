@@ -282,8 +282,10 @@ PAGES = {
     "home": (home_page, 9),
     "exhibit list": (exhibit_list_page, 9),
     "exhibit detail": (exhibit_detail_page, 8),
-    "craftsmen": (craftsmen_page, 8),
-    "craftsmen page 2": (craftsmen_later_page, 3),
+    # One of them asks which tiers are hidden (their people are listed
+    # with the untiered).
+    "craftsmen": (craftsmen_page, 9),
+    "craftsmen page 2": (craftsmen_later_page, 4),
     "person": (person_page, 5),
     "pilot units": (pilot_units_page, 7),
     "academies": (academies_page, 11),

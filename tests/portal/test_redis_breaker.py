@@ -172,3 +172,24 @@ def test_a_probe_that_redis_answers_with_an_error_still_closes_the_breaker():
     with pytest.raises(ResponseError):
         _guarded(breaker, refused_by_redis)
     assert breaker.allow() and breaker.allow()
+
+
+def test_a_probe_interrupted_mid_call_does_not_leave_the_breaker_open_for_good():
+    clock = Clock()
+    breaker = CircuitBreaker(5, clock=clock)
+
+    def timing_out():
+        raise RedisTimeoutError("Timeout reading from socket")
+
+    def interrupted():
+        raise KeyboardInterrupt  # as a worker's timeout or exit would, mid-call
+
+    with pytest.raises(RedisTimeoutError):
+        _guarded(breaker, timing_out)
+    clock.now += 5
+    with pytest.raises(KeyboardInterrupt):
+        _guarded(breaker, interrupted)
+    clock.now += 5
+    # The next window's probe is let through, and Redis answering closes it.
+    assert _guarded(breaker, lambda: "PONG") == "PONG"
+    assert breaker.allow() and breaker.allow()
