@@ -16,7 +16,7 @@ from craftsmen.models import (
     Tier,
     TierCount,
 )
-from portal.caching import VersionedCountPaginator
+from portal.caching import VersionedCountPaginator, keep_out_of_the_cache, names_what_it_serves
 from portal.charts import bar_chart, ladder
 from portal.models import Figure, citations_prefetch
 from portal.seo import jsonld_for
@@ -39,7 +39,10 @@ def craftsmen_index(request: HttpRequest) -> HttpResponse:
         # The ladder and the counts head the first page only; later pages
         # are the next people, at the top.
         context.update(_ladder_context())
-    return render(request, "craftsmen/index.html", context)
+    response = render(request, "craftsmen/index.html", context)
+    if not names_what_it_serves(request, page):
+        keep_out_of_the_cache(response)
+    return response
 
 
 def _ladder_context() -> dict:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal import datasets
-from portal.caching import VersionedCountPaginator
+from portal.caching import VersionedCountPaginator, keep_out_of_the_cache, names_what_it_serves
 from portal.downloads import export_response, filter_labels, full_export_response
 from portal.filtering import active_filters, cache_choices
 from portal.seo import jsonld_for
@@ -40,7 +40,10 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
             "内蒙古展区展出的职工创新成果：按领域、类别、展示区域、单位和研发者梯队筛选，每件注明出处。"
         ),
     }
-    return render(request, "exhibits/exhibit_list.html", context)
+    response = render(request, "exhibits/exhibit_list.html", context)
+    if not names_what_it_serves(request, page, filterset.form):
+        keep_out_of_the_cache(response)
+    return response
 
 
 @require_GET

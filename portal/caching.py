@@ -240,6 +240,23 @@ def _canonical_query(request: HttpRequest) -> bool:
     return True
 
 
+def names_what_it_serves(request: HttpRequest, page=None, form=None) -> bool:
+    """Whether a page's address names only what the page has: every filter
+    value valid, the page number the one served. Otherwise (`?page=9999`,
+    `?sector=junk`), every such address would be a cache key of its own
+    holding a copy of another page."""
+    if page is not None and request.GET.get("page", str(page.number)) != str(page.number):
+        return False
+    return form is None or not form.errors
+
+
+def keep_out_of_the_cache(response: HttpResponse) -> HttpResponse:
+    """Serve this response uncached (see names_what_it_serves); the page
+    cache and the front cache leave it alone."""
+    response.page_cache_bypass = True
+    return response
+
+
 def _encoding(accept_encoding: str) -> str:
     """The variant PublicGZipMiddleware (inside PageCacheMiddleware) will
     produce for this Accept-Encoding."""
@@ -306,7 +323,11 @@ class PageCacheMiddleware:
                 # version as a page, so they get the ETag (a repeat download
                 # is a 304), but are never buffered into the cache.
                 response["X-Page-Cache"] = "bypass"
-            elif not canonical or len(response.content) > settings.PAGE_CACHE_MAX_BYTES:
+            elif (
+                not canonical
+                or getattr(response, "page_cache_bypass", False)
+                or len(response.content) > settings.PAGE_CACHE_MAX_BYTES
+            ):
                 response["X-Page-Cache"] = "bypass"
             else:
                 cache.set(key, response, settings.PAGE_CACHE_SECONDS)

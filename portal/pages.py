@@ -15,7 +15,13 @@ from django.views.decorators.http import require_GET
 from craftsmen.models import Academy, EventRole, Person
 from exhibits.models import Exhibit
 from portal import search
-from portal.caching import VersionedCountPaginator, cached_by_version, request_version
+from portal.caching import (
+    VersionedCountPaginator,
+    cached_by_version,
+    keep_out_of_the_cache,
+    names_what_it_serves,
+    request_version,
+)
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report, may_show, public_citations
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
@@ -79,7 +85,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
         "breadcrumbs": [(_("活动"), None)],
         "meta_description": _("报道记载的大会、训练营、座谈会、推进会与“十大行动”，以及相关工作举措。"),
     }
-    return render(request, "portal/event_list.html", context)
+    response = render(request, "portal/event_list.html", context)
+    if not names_what_it_serves(request, page):
+        keep_out_of_the_cache(response)
+    return response
 
 
 @require_GET
@@ -194,4 +203,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         ),
     }
     template = "portal/search.html#results" if request.GET.get("fragment") == "results" else "portal/search.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    # A search that finds nothing is cheap and says nothing worth keeping;
+    # random words (each a key of its own) are kept out of the cache.
+    if not names_what_it_serves(request, page) or not context["total"]:
+        keep_out_of_the_cache(response)
+    return response

@@ -328,3 +328,28 @@ def test_a_page_bigger_than_the_cap_is_served_but_not_cached(client, exhibit, se
     assert page_keys() == []
     settings.PAGE_CACHE_MAX_BYTES = 10_000_000
     assert [client.get(url)["X-Page-Cache"] for _ in range(2)] == ["miss", "hit"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/exhibits/?sector=no-such-sector",  # a filter value that names nothing
+        "/exhibits/?page=9999",  # a page past the last: the last page, under another address
+        "/exhibits/?page=junk",
+        "/events/?page=9999",
+        "/craftsmen/?page=9999",
+        "/search/?q=完全没有的词语",  # finds nothing
+        "/search/?q=风能&page=9999",
+    ],
+)
+def test_an_address_that_names_what_the_page_does_not_have_is_served_but_never_cached(client, exhibit, url):
+    for _ in range(2):
+        response = client.get(url)
+        assert (response.status_code, response["X-Page-Cache"]) == (200, "bypass")
+    assert page_keys() == []
+
+
+def test_a_valid_filter_page_and_search_are_still_cached(client, exhibit):
+    for url in ["/exhibits/?page=1", f"/search/?q={exhibit.name}", "/events/?page=1"]:
+        assert client.get(url)["X-Page-Cache"] == "miss", url
+        assert client.get(url)["X-Page-Cache"] == "hit", url
