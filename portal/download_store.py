@@ -144,10 +144,18 @@ def remove_older_than(version: int) -> None:
                 entry.unlink()
 
 
+def build_slot() -> BuildLock:
+    """The one build a downloads directory runs at a time, whichever file
+    and process: at 100,000 records a build takes minutes, and one started
+    per file, language and content version in request workers would pile
+    up while editors keep changing the data."""
+    return BuildLock(directory() / ".building")
+
+
 class _Builder(threading.Thread):
-    def __init__(self, download: Download, write: Writer, lock: BuildLock) -> None:
+    def __init__(self, download: Download, write: Writer, locks: list[BuildLock]) -> None:
         super().__init__(name=f"download-{download.stem}", daemon=True)
-        self.download, self.write, self.lock = download, write, lock
+        self.download, self.write, self.locks = download, write, locks
         self.error: BaseException | None = None
 
     def run(self) -> None:
@@ -157,7 +165,8 @@ class _Builder(threading.Thread):
             self.error = error
             logger.exception("Building download %s failed", self.download.stem)
         finally:
-            self.lock.release()
+            for lock in self.locks:
+                lock.release()
             # This thread's own database connections: no request ends here
             # to close them.
             connections.close_all()
@@ -178,16 +187,21 @@ def open_download(download: Download, write: Writer) -> BinaryIO | None:
         if builder is None:
             lock = BuildLock(directory() / f".lock-{download.stem}")
             if lock.acquire():
-                if download.path.exists():  # built while this request looked
+                slot = build_slot()
+                if download.path.exists() or not slot.acquire():
+                    # Built while this request looked, or another build is
+                    # running: look again (and wait for it) below.
                     lock.release()
-                    continue
-                if settings.DOWNLOADS_BACKGROUND:
-                    builder = _Builder(download, write, lock)
+                    if download.path.exists():
+                        continue
+                elif settings.DOWNLOADS_BACKGROUND:
+                    builder = _Builder(download, write, [slot, lock])
                     builder.start()
                 else:
                     try:
                         build(download, write)
                     finally:
+                        slot.release()
                         lock.release()
                     continue
         if time.monotonic() >= deadline:

@@ -11,6 +11,7 @@ import os
 import threading
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -194,6 +195,23 @@ def test_a_request_that_finds_the_file_still_being_built_gets_a_503_with_retry_a
     assert "being prepared" in english.content.decode()
     assert 0.2 <= waited < 2
     assert client.get(ZIP_URL).status_code == 200
+
+
+def test_while_another_build_runs_no_second_one_starts_and_the_request_gets_a_503(client, records, settings):
+    from portal.download_store import build_slot
+
+    Path(settings.DOWNLOADS_DIR).mkdir(parents=True, exist_ok=True)
+    other_build = build_slot()
+    assert other_build.acquire()
+    try:
+        response = client.get(ZIP_URL)
+        assert response.status_code == 503
+        assert stored(settings) == []
+    finally:
+        other_build.release()
+    # The slot free again, the next request builds the file.
+    assert client.get(ZIP_URL).status_code == 200
+    assert len(stored(settings)) == 1
 
 
 def test_a_build_in_the_background_goes_on_after_a_503_and_the_retry_gets_the_file(settings):
