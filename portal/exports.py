@@ -42,17 +42,18 @@ def cell_text(value: object) -> str:
     if isinstance(value, int | Decimal):
         return str(value)
     text = str(value)
-    if text.startswith(FORMULA_START) and not _is_number(text):
+    if text.startswith(FORMULA_START) and not is_finite_number(text):
         return "'" + text
     return text
 
 
-def _is_number(text: str) -> bool:
+def is_finite_number(text: str) -> bool:
+    """A number a spreadsheet reads as one (-5, +1.5), which starts like a
+    formula but is none; "-Infinity" and "NaN" are text, and escaped."""
     try:
-        Decimal(text)
-    except ArithmeticError:
+        return Decimal(text).is_finite()
+    except (ArithmeticError, ValueError):
         return False
-    return True
 
 
 def file_name(what: str, extension: str, filters: Iterable[str] = (), when: datetime | None = None) -> str:

@@ -23,7 +23,6 @@ imports back as a no-op."""
 import csv
 import io
 import logging
-from decimal import Decimal, InvalidOperation
 
 import openpyxl
 import tablib
@@ -39,7 +38,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ImportForm
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from portal.exports import FORMULA_START
+from portal.exports import FORMULA_START, is_finite_number
 
 logger = logging.getLogger(__name__)
 
@@ -68,15 +67,8 @@ class SpreadsheetRefused(ValueError):
 # loses data, so the file would not import back unchanged.
 
 
-def _is_finite_number(text: str) -> bool:
-    try:
-        return Decimal(text).is_finite()
-    except (InvalidOperation, ValueError):
-        return False
-
-
 def escape_cell(value):
-    if isinstance(value, str) and value.startswith((*FORMULA_START, ESCAPE)) and not _is_finite_number(value):
+    if isinstance(value, str) and value.startswith((*FORMULA_START, ESCAPE)) and not is_finite_number(value):
         return ESCAPE + value
     return value
 
