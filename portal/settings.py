@@ -439,11 +439,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json_lines": {"()": "portal.jsonlog.JsonLineFormatter"}},
+    "filters": {"without_traceback": {"()": "portal.jsonlog.WithoutTraceback"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
+        "one_line": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},
         "audit": {"class": "logging.StreamHandler", "formatter": "json_lines"},
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     # Staff logins, failed logins, lockouts and admin edits: one JSON line each.
-    "loggers": {"portal.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "portal.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
+        # A refused Host header: one line, not a traceback per request.
+        "django.security.DisallowedHost": {"handlers": ["one_line"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -174,3 +174,21 @@ def test_public_urls_set_no_cookie_and_touch_no_session(client, path):
         # SessionMiddleware adds "Vary: Cookie" whenever a view reads the session.
         assert "cookie" not in response.headers.get("Vary", "").lower()
     assert client.cookies == {}
+
+
+@pytest.mark.django_db
+def test_a_refused_host_is_logged_in_one_line_without_a_traceback(client):
+    import io
+    import logging
+
+    handler = logging.getLogger("django.security.DisallowedHost").handlers[0]
+    stream, handler.stream = handler.stream, io.StringIO()
+    try:
+        response = client.get("/", HTTP_HOST="evil.example")
+        logged = handler.stream.getvalue()
+    finally:
+        handler.stream = stream
+    assert response.status_code == 400
+    assert "Invalid HTTP_HOST header: 'evil.example'" in logged
+    assert "Traceback" not in logged
+    assert len(logged.strip().splitlines()) == 1
