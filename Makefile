@@ -74,17 +74,28 @@ bench: $(VENV)/.installed-runtime
 CHROMIUM ?= /usr/bin/chromium
 NO_CHROMIUM := *** Chromium not found at $(CHROMIUM): browser tests NOT run; install it with apt-get install chromium (or set CHROMIUM=/path/to/chromium) ***
 
+# Tests that read the source reports (REPORTS_DIR, by default ../shared/reports)
+# are skipped without them, and the notice is repeated at the end; in CI they
+# fail (tests/conftest.py, the `reports` fixture).
+define reports_notice
+$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings"); django.setup(); \
+from django.conf import settings; from portal.fixtures import reports_not_at_hand; missing = reports_not_at_hand(); \
+print(f"*** The source reports are not at {settings.REPORTS_DIR} (missing {chr(44).join(missing)}): the tests that check the excerpts against them were skipped; set REPORTS_DIR ***" if missing else "")'
+endef
+
 test: $(VENV)/.installed-dev
-	@if [ -x "$(CHROMIUM)" ] || [ -n "$${CI:-}" ]; then \
+	@status=0; \
+	if [ -x "$(CHROMIUM)" ] || [ -n "$${CI:-}" ]; then \
 	  echo "$(PY) -m pytest"; \
-	  CHROMIUM="$(CHROMIUM)" $(PY) -m pytest; \
+	  CHROMIUM="$(CHROMIUM)" $(PY) -m pytest || status=$$?; \
 	else \
 	  echo "$(NO_CHROMIUM)" >&2; \
 	  echo "$(PY) -m pytest -m 'not browser'"; \
-	  status=0; $(PY) -m pytest -m "not browser" || status=$$?; \
+	  $(PY) -m pytest -m "not browser" || status=$$?; \
 	  echo "$(NO_CHROMIUM)" >&2; \
-	  exit $$status; \
-	fi
+	fi; \
+	notice=$$($(reports_notice)); [ -z "$$notice" ] || echo "$$notice" >&2; \
+	exit $$status
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

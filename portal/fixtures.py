@@ -30,7 +30,7 @@ from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 from portal import search
 from portal.caching import bump_content_version
 from portal.models import Citation, FixtureLoad, Report
-from portal.reports import paragraphs_of
+from portal.reports import paragraphs_of, report_path
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
 RECORD_KEYS = {"model", "slug", "fields", "citations"}
@@ -71,10 +71,34 @@ class LoadResult:
     documents: int = 0
     digest: str = ""
     errors: list[str] = field(default_factory=list)
+    # Reports whose file was not in REPORTS_DIR: their excerpts were not
+    # checked against the text.
+    unchecked_reports: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+
+def missing_reports_notice(file_names: list[str]) -> str:
+    """What the commands and the test suite say when report files are not
+    at hand: loudly, with where they were looked for and how to fix it."""
+    return (
+        f"excerpts NOT checked: no reports at {settings.REPORTS_DIR} "
+        f"(missing {', '.join(sorted(file_names))}; set REPORTS_DIR to the directory that holds them)"
+    )
+
+
+def reports_not_at_hand(directory: Path = FIXTURES_DIR) -> list[str]:
+    """The file names of the fixtures' reports that are not in REPORTS_DIR."""
+    names = []
+    for record in read_records(fixture_files(directory)):
+        data = record.data
+        if isinstance(data, dict) and data.get("model") == "portal.report" and isinstance(data.get("fields"), dict):
+            name = data["fields"].get("file_name")
+            if isinstance(name, str) and not report_path(name).is_file():
+                names.append(name)
+    return names
 
 
 def fixture_files(directory: Path = FIXTURES_DIR) -> list[Path]:
@@ -270,6 +294,8 @@ class _Loader:
             self.paragraph_cache[report.slug] = paragraphs_of(report.file_name)
         paragraphs = self.paragraph_cache[report.slug]
         if paragraphs is None:
+            if report.file_name not in self.result.unchecked_reports:
+                self.result.unchecked_reports.append(report.file_name)
             return
         if paragraph > len(paragraphs):
             raise FixtureError(
@@ -376,6 +402,7 @@ class ValidationResult:
     files: int = 0
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    unchecked_reports: list[str] = field(default_factory=list)
 
 
 def validate_fixtures(directory: Path = FIXTURES_DIR) -> ValidationResult:
@@ -397,6 +424,8 @@ def validate_fixtures(directory: Path = FIXTURES_DIR) -> ValidationResult:
     if result.problems:
         return result
     with transaction.atomic(), search.sync_suspended():
-        result.problems.extend(_Loader().load(records).errors)
+        loaded = _Loader().load(records)
         transaction.set_rollback(True)
+    result.problems.extend(loaded.errors)
+    result.unchecked_reports = loaded.unchecked_reports
     return result

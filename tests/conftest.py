@@ -1,5 +1,6 @@
 """Test-only settings overrides live here and nowhere else."""
 
+import os
 import secrets
 
 import pytest
@@ -7,7 +8,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections, transaction
 
-from portal.fixtures import load_fixtures
+from portal.fixtures import load_fixtures, reports_not_at_hand
 
 
 def pytest_configure(config):
@@ -83,3 +84,19 @@ def portal_data(django_db_setup, django_db_blocker):
         load_fixtures()
         yield
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def reports():
+    """For tests that read the source reports (REPORTS_DIR). Without them
+    such a test is skipped, with where they were looked for, so a fresh
+    clone's run says what is missing; in CI (CI set) it fails instead, so
+    the checks of every excerpt can never silently not run."""
+    from django.conf import settings
+
+    missing = reports_not_at_hand()
+    if missing:
+        notice = f"the source reports are not at {settings.REPORTS_DIR} (missing {', '.join(missing)}; set REPORTS_DIR)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{notice}; CI needs them", pytrace=False)
+        pytest.skip(notice)

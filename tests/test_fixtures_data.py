@@ -1,7 +1,9 @@
 """The real fixtures: complete, honest and traceable to the reports.
 
 These run against the data in fixtures/ and the report files in
-REPORTS_DIR; they fail (never skip) when the reports are not there."""
+REPORTS_DIR. The tests that read the reports ask for the `reports` fixture
+(tests/conftest.py): without the files they are skipped with a notice
+saying where they were looked for, and in CI they fail."""
 
 import re
 from decimal import Decimal
@@ -51,6 +53,7 @@ def cited_paragraphs(record) -> list[str]:
     return [paragraphs(c.report.file_name)[c.paragraph - 1] for c in record.citations.select_related("report")]
 
 
+@pytest.mark.usefixtures("reports")
 def test_the_reports_are_at_hand():
     for file_name in REPORT_FILES:
         assert len(paragraphs(file_name)) > 10
@@ -73,6 +76,7 @@ def test_both_reports_are_loaded_with_their_dates_and_inferred_years_explained()
     assert second.publisher == "内蒙古自治区工会传媒中心新媒体编辑部"
 
 
+@pytest.mark.usefixtures("reports")
 def test_every_citation_excerpt_occurs_verbatim_in_its_paragraph():
     wrong = []
     for citation in Citation.objects.select_related("report"):
@@ -121,6 +125,7 @@ def test_the_slugs_that_urls_are_built_on_stay_as_published():
         assert set(slugs) <= set(model.objects.values_list("slug", flat=True)), model.__name__
 
 
+@pytest.mark.usefixtures("reports")
 @pytest.mark.parametrize("model", PHRASE_MODELS, ids=lambda m: m.__name__)
 def test_every_phrase_is_copied_verbatim_from_a_cited_paragraph(model):
     wrong = []
@@ -135,6 +140,7 @@ def test_every_phrase_is_copied_verbatim_from_a_cited_paragraph(model):
     [Exhibit, ExhibitionArea, Person, Organisation, Tier, AcademyField, AcademyType, Academy, Place],
     ids=lambda m: m.__name__,
 )
+@pytest.mark.usefixtures("reports")
 def test_names_are_copied_exactly_as_printed(model):
     """A name must appear in the reports as it is stored (a name printed
     across two lines is joined). Descriptive names, marked as such, are the

@@ -63,7 +63,7 @@ def test_the_changelist_search_works_in_chinese_and_english(staff_client, query)
         assert staff_client.get(admin_url(model, "changelist"), {"q": query}).status_code == 200
 
 
-def test_the_change_form_shows_the_cited_paragraph_with_the_excerpt_marked(staff_client):
+def test_the_change_form_shows_the_cited_paragraph_with_the_excerpt_marked(staff_client, reports):
     citation = Citation.objects.filter(excerpt__contains="高凤林").first()
     record = citation.record
     response = staff_client.get(admin_url(type(record), "change", record.pk))

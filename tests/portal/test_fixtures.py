@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from craftsmen.models import Person
-from portal.fixtures import FixtureError, load_fixtures
+from portal.fixtures import FixtureError, load_fixtures, reports_not_at_hand
 from portal.models import Citation, FixtureLoad, Organisation, Report
 
 pytestmark = pytest.mark.django_db
@@ -205,3 +205,63 @@ def test_validate_portal_data_passes_valid_fixtures_without_loading_them(tmp_pat
 
     assert "2 records in 1 files: all valid." in capsys.readouterr().out
     assert (Report.objects.count(), Person.objects.count(), Citation.objects.count()) == (0, 0, 0)
+
+
+@pytest.fixture
+def no_reports(tmp_path, settings):
+    settings.REPORTS_DIR = tmp_path / "nowhere"
+    return settings.REPORTS_DIR
+
+
+def test_validate_portal_data_fails_when_the_reports_are_missing_and_says_where_it_looked(tmp_path, no_reports, capsys):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    with pytest.raises(CommandError) as raised:
+        call_command("validate_portal_data", directory=str(fixtures))
+
+    assert f"excerpts NOT checked: no reports at {no_reports} (missing r.txt;" in str(raised.value)
+    assert "all valid" not in capsys.readouterr().out
+
+
+def test_validate_portal_data_may_be_told_to_allow_missing_reports_but_never_says_all_valid(
+    tmp_path, no_reports, capsys
+):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    call_command("validate_portal_data", directory=str(fixtures), allow_missing_reports=True)
+
+    output = capsys.readouterr()
+    assert f"excerpts NOT checked: no reports at {no_reports}" in output.err
+    assert "the excerpts were NOT checked" in output.out
+    assert "all valid" not in output.out
+
+
+def test_load_portal_data_loads_without_the_reports_and_warns_on_stderr(tmp_path, no_reports, capsys):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    call_command("load_portal_data", directory=str(fixtures))
+
+    output = capsys.readouterr()
+    assert f"WARNING: excerpts NOT checked: no reports at {no_reports} (missing r.txt;" in output.err
+    assert Citation.objects.count() == 1
+
+
+def test_load_portal_data_is_quiet_about_reports_that_are_at_hand(tmp_path, reports_dir, capsys):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), person_record()])
+
+    call_command("load_portal_data", directory=str(fixtures))
+
+    assert "NOT checked" not in capsys.readouterr().err
+
+
+def test_reports_not_at_hand_names_the_fixtures_report_files_missing_from_reports_dir(tmp_path, settings):
+    fixtures = tmp_path / "fixtures"
+    write(fixtures, "01.json", [report_record(), {**report_record(), "slug": "s", "fields": {"file_name": "s.txt"}}])
+    settings.REPORTS_DIR = tmp_path
+    (tmp_path / "r.txt").write_text(REPORT_TEXT, encoding="utf-8")
+
+    assert reports_not_at_hand(fixtures) == ["s.txt"]
