@@ -448,6 +448,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", default="INFO")},
     # Staff logins, failed logins, lockouts and admin edits: one JSON line each.
     "loggers": {
+        # Django's default configuration gives "django" a console handler of
+        # its own (for DEBUG only) and lets it propagate to the root's too:
+        # every request warning was printed twice by the development server.
+        # Root's handler alone prints each line once, in development and in
+        # production. (Django's mail_admins handler goes too: ADMINS is not set.)
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "portal.audit": {"handlers": ["audit"], "level": "INFO", "propagate": False},
         # A refused Host header: one line, not a traceback per request.
         "django.security.DisallowedHost": {"handlers": ["one_line"], "level": "ERROR", "propagate": False},

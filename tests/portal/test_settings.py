@@ -141,3 +141,27 @@ def test_every_environment_variable_read_in_settings_is_documented_in_the_readme
     assert {"DATABASE_URL", "DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "REPORTS_DIR"} <= variables
     undocumented = sorted(name for name in variables if f"`{name}`" not in readme)
     assert undocumented == []
+
+
+LOG_EACH = (
+    "import logging, django; django.setup(); "
+    "logging.getLogger('django.request').warning('request-line'); "
+    "logging.getLogger('django.server').info('server-line'); "
+    "logging.getLogger('portal.anything').warning('portal-line')"
+)
+
+
+@pytest.mark.parametrize("environment", [{"DEBUG": "true"}, PRODUCTION], ids=["development", "production"])
+def test_each_log_line_is_printed_once(environment):
+    clean = {k: v for k, v in os.environ.items() if k not in OWN_VARIABLES}
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_EACH],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    counts = {line: result.stderr.count(line) for line in ("request-line", "server-line", "portal-line")}
+    assert counts == {"request-line": 1, "server-line": 1, "portal-line": 1}, result.stderr
