@@ -2,9 +2,10 @@ import logging
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -35,6 +36,19 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         f"Sitemap: {absolute_url(request, '/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+# A day: browsers ask for /favicon.ico on their own, on every site, whatever
+# the pages link to. A temporary redirect, because the target's hashed name
+# changes with the icon.
+FAVICON_MAX_AGE = 24 * 60 * 60
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    response["Cache-Control"] = f"public, max-age={FAVICON_MAX_AGE}"
+    return response
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
