@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Prefetch
+from django.db.models.functions import Coalesce, NullIf
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -214,6 +215,16 @@ class EventQuerySet(PublicQuerySet):
 
 
 class OrganisationQuerySet(PublicQuerySet):
+    def for_list_page(self, english: bool = False):
+        """By kind in the order of its choices, then by name in the page's
+        language (records without an English name sort by their Chinese one)."""
+        kind_order = models.Case(
+            *(models.When(kind=value, then=position) for position, value in enumerate(Organisation.Kind.values)),
+            default=len(Organisation.Kind.values),
+        )
+        name = Coalesce(NullIf("name_en", models.Value("")), "name") if english else models.F("name")
+        return self.published().order_by(kind_order, name, "pk")
+
     def for_detail_page(self):
         return (
             self.published()

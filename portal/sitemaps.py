@@ -52,6 +52,7 @@ class StaticPages(OnSiteURL):
             "pilot-units",
             "academies:list",
             "events:list",
+            "organisation-list",
             "sources:list",
             "data",
         ]

@@ -9,6 +9,7 @@ from portal.sitemaps import SITEMAPS, on_site_url
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # An index of sections, each in pages of RecordPages.limit records: one
     # sitemap of everything held 140,000 addresses (60 MB, 26 s to build)
     # at 100,000 records, past the protocol's 50,000 addresses and 50 MB.
@@ -47,6 +48,7 @@ urlpatterns += i18n_patterns(
         {"dataset": "organisations"},
         name="organisations-export",
     ),
+    path("organisations/", pages.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", pages.organisation_detail, name="organisation-detail"),
     path("sources/", include(("portal.source_urls", "sources"))),
     prefix_default_language=False,

@@ -10,6 +10,7 @@ LIST_PATHS = [
     "/pilot-units/",
     "/academies/",
     "/events/",
+    "/organisations/",
     "/sources/",
     "/figures/",
     "/data/",

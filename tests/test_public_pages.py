@@ -24,7 +24,7 @@ PAGE_NAMES = sorted(
     name
     for name in named_urls_without_arguments()
     if not name.startswith(("admin:", "api"))  # the JSON API is tested in tests/api/
-    and name not in {"healthz", "robots-txt", "sitemap", "data-zip"}
+    and name not in {"healthz", "robots-txt", "favicon", "sitemap", "data-zip"}
 )
 
 

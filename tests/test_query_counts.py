@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from craftsmen.views import PAGE_SIZE
 from portal import search
+from portal.models import Organisation
 from portal.pages import EVENTS_PAGE_SIZE
 from tests import factories as make
 
@@ -213,6 +214,17 @@ def organisation_page():
     return f"/organisations/{org.slug}/", grow
 
 
+def organisations_page():
+    source = make.report()
+
+    def grow(n):
+        for index in range(n):
+            kind = Organisation.Kind.values[index % len(Organisation.Kind.values)]
+            make.organisation(source, kind=kind, place=make.place(source), parent=make.organisation(source))
+
+    return "/organisations/", grow
+
+
 def figures_page():
     source = make.report()
 
@@ -293,6 +305,7 @@ PAGES = {
     "events": (events_page, 7),
     "events page 2": (events_later_page, 4),
     "event": (event_page, 12),
+    "organisations": (organisations_page, 3),
     "organisation": (organisation_page, 14),
     "figures": (figures_page, 3),
     "sources": (sources_page, 2),

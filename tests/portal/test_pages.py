@@ -52,3 +52,56 @@ def test_the_figures_page_keeps_approximate_figures_approximate(client):
 def test_the_sources_page_says_which_title_is_ours(client):
     html = client.get("/sources/").content.decode()
     assert "此标题为本站所拟" in html
+
+
+def test_the_organisations_page_lists_every_published_organisation_grouped_by_kind_unions_first(client):
+    from portal.models import Organisation
+
+    html = client.get("/organisations/").content.decode()
+    assert 'class="pagination"' not in html
+    published = Organisation.objects.published()
+    assert published.count() > 20
+    for organisation in published:
+        assert f'href="{organisation.get_absolute_url()}"' in html, organisation.slug
+    headings = [label for value, label in Organisation.Kind.choices if published.filter(kind=value).exists()]
+    positions = [html.index(f">{label}</h2>") for label in headings]
+    assert positions == sorted(positions)
+    assert html.index(">工会组织</h2>") < html.index("内蒙古自治区总工会") < html.index(">企业及其部门</h2>")
+
+
+def test_the_organisations_page_in_english_has_english_headings_and_names(client):
+    html = client.get("/en/organisations/").content.decode()
+    assert "<h1>Organisations</h1>" in html
+    assert "Inner Mongolia Federation of Trade Unions" in html
+    assert ">工会组织</h2>" not in html
+
+
+def test_an_unpublished_organisation_is_not_listed(client):
+    from portal.models import Organisation
+
+    hidden = Organisation.objects.published().first()
+    hidden.is_published = False
+    hidden.save()
+
+    html = client.get("/organisations/").content.decode()
+    assert f'href="{hidden.get_absolute_url()}"' not in html
+
+
+@pytest.mark.parametrize("language", ["", "/en"])
+def test_organisations_are_in_the_navigation_and_an_organisations_breadcrumb_leads_to_them(client, language):
+    html = client.get(f"{language}/organisations/neimenggu-zonggonghui/").content.decode()
+    nav = html[html.index('class="wrap site-nav"') :]
+    assert f'href="{language}/organisations/"' in nav[: nav.index("</nav>")]
+    crumbs = html[html.index('class="wrap breadcrumbs"') :]
+    assert f'<li><a href="{language}/organisations/">' in crumbs[: crumbs.index("</nav>")]
+
+
+def test_the_english_organisations_page_sorts_each_kind_by_english_name(client):
+    from portal.models import Organisation
+
+    html = client.get("/en/organisations/").content.decode()
+    unions = Organisation.objects.published().filter(kind=Organisation.Kind.UNION)
+    names = sorted(unions.values_list("name_en", flat=True))
+    assert len(names) > 1
+    positions = [html.index(f'">{name} <span') for name in names]
+    assert positions == sorted(positions)
