@@ -166,6 +166,15 @@ def report_credits(report: Report, records) -> list[tuple[str, list]]:
     return credits
 
 
+def _one_per_record(citations: list[Citation]) -> list[Citation]:
+    seen, kept = set(), []
+    for citation in citations:
+        if (citation.content_type_id, citation.object_id) not in seen:
+            seen.add((citation.content_type_id, citation.object_id))
+            kept.append(citation)
+    return kept
+
+
 @require_GET
 def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
     report = get_object_or_404(Report, slug=slug)
@@ -187,6 +196,10 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         for number, items in paragraphs
         if items
     ]
+    if texts is not None:
+        # With the paragraph's text shown, a record quoting it twice is one
+        # entry: the reader wants which records cite it, not each excerpt.
+        paragraphs = [(number, text, _one_per_record(items)) for number, text, items in paragraphs]
     context = {
         "report": report,
         "paragraphs": paragraphs,

@@ -121,3 +121,9 @@ def test_the_source_page_lists_the_reports_credits_as_printed(client):
     assert "责任编辑：刘旭亮" in html and "审稿：王瑞波" in html and "终审：宇文韬" in html
     english = re.sub(r"<[^>]+>", "", page_text(client, "/en" + SOURCE_PAGE))
     assert "Responsible editor: Liu Xuliang" in english
+
+
+def test_with_the_text_shown_a_record_is_listed_once_under_a_paragraph(client):
+    html = page_text(client, "/sources/jiangxin-zhu-beijiang/")
+    paragraph = html[html.index('id="p12"') : html.index('id="p13"')]
+    assert paragraph.count('href="/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/"') == 1
