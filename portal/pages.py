@@ -126,7 +126,10 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "reports": Report.objects.annotate(citation_total=Count("citations", filter=public_citations("citations__"))),
+        # Meta.ordering does not apply to an aggregated query: order it here.
+        "reports": Report.objects.annotate(
+            citation_total=Count("citations", filter=public_citations("citations__"))
+        ).order_by("order", "pk"),
         "breadcrumbs": [(_("来源"), None)],
         "meta_description": _("本站全部内容的两篇来源报道，以及每一段被哪些记录引用。"),
     }

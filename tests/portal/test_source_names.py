@@ -127,3 +127,9 @@ def test_with_the_text_shown_a_record_is_listed_once_under_a_paragraph(client):
     html = page_text(client, "/sources/jiangxin-zhu-beijiang/")
     paragraph = html[html.index('id="p12"') : html.index('id="p13"')]
     assert paragraph.count('href="/exhibits/jixieshi-zisuo-fang-tuoluo-qianyin-suozhi-zhuangzhi/"') == 1
+
+
+def test_the_sources_page_lists_the_reports_in_their_order_with_year_and_publisher(client):
+    html = re.sub(r"<[^>]+>", "", page_text(client, "/sources/"))
+    assert html.index("匠心铸北疆 创新向未来") < html.index("全区工会助力科技突围工程")
+    assert "2025年（年份为推断）" in html and "内蒙古自治区工会传媒中心新媒体编辑部" in html
