@@ -26,6 +26,7 @@ from portal.models import (
     Programme,
     Report,
     SearchDocument,
+    english_requested,
     may_show,
 )
 
@@ -63,7 +64,8 @@ class Citations(list):
     a list of objects in JSON."""
 
     def __str__(self) -> str:
-        return "；".join(f"{c['label']} {c['paragraph_label']}「{c['excerpt']}」" for c in self)
+        between = ", " if english_requested() else ""
+        return "；".join(f"{c['label']}{between}{c['paragraph_label']}「{c['excerpt']}」" for c in self)
 
 
 def _citations(record) -> Citations:

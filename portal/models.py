@@ -281,6 +281,10 @@ class Report(models.Model):
     )
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     title_en = models.CharField("英文标题", max_length=250, blank=True)
+    short_title = models.CharField(
+        "简称", max_length=60, blank=True, help_text="引用时在行内使用的短标题，如“匠心铸北疆”；不填则用全标题。"
+    )
+    short_title_en = models.CharField("英文简称", max_length=100, blank=True)
     publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报告中写明的。")
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
@@ -310,9 +314,32 @@ class Report(models.Model):
 
     @property
     def short_label(self) -> str:
-        """How a citation link names the report: 报道000 / Report 000."""
-        number = self.file_name.split("_", 1)[0]
-        return f"Report {number}" if english_requested() else f"报道{number}"
+        """How a citation names the report inline: 《匠心铸北疆》 /
+        “Craftsmanship for the Northern Frontier”. Readers never see the file
+        name or its number; a title the portal wrote itself gets no title
+        marks, since the report does not print it."""
+        if english_requested() and (self.short_title_en or self.title_en):
+            short = self.short_title_en or self.title_en
+            return short if self.title_is_ours else f"“{short}”"
+        short = self.short_title or self.title
+        return short if self.title_is_ours else f"《{short}》"
+
+    @property
+    def full_label(self) -> str:
+        """The full title as a citation gives it: 《匠心铸北疆 创新向未来》."""
+        if english_requested() and self.title_en:
+            return self.title_en if self.title_is_ours else f"“{self.title_en}”"
+        return self.title if self.title_is_ours else f"《{self.title}》"
+
+    @property
+    def year_label(self) -> str:
+        """The report's year, marked when it is inferred: no report prints
+        a year, and a date it gives is an event's, not its publication's."""
+        if not self.year:
+            return ""
+        if english_requested():
+            return f"{self.year} (year inferred)" if self.year_is_inferred else str(self.year)
+        return f"{self.year}年（年份为推断）" if self.year_is_inferred else f"{self.year}年"
 
     def clean(self):
         if self.year_is_inferred and not self.year_reasoning.strip():
@@ -342,7 +369,7 @@ class Citation(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(paragraph__gte=1), name="citation_paragraph_gte_1")]
 
     def __str__(self) -> str:
-        return f"{self.report.file_name} ¶{self.paragraph}"
+        return f"{self.report.file_name} ¶{self.paragraph}"  # the admin's name: staff may see file names
 
     def get_absolute_url(self) -> str:
         """The paragraph's anchor on its report's page."""

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -23,6 +24,7 @@ from portal.caching import (
     request_version,
 )
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report, may_show, public_citations
+from portal.reports import paragraphs_of
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
 
@@ -150,11 +152,56 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "reports": Report.objects.annotate(citation_total=Count("citations", filter=public_citations("citations__"))),
+        # Meta.ordering does not apply to an aggregated query: order it here.
+        "reports": Report.objects.annotate(
+            citation_total=Count("citations", filter=public_citations("citations__"))
+        ).order_by("order", "pk"),
         "breadcrumbs": [(_("来源"), None)],
         "meta_description": _("本站全部内容的两篇来源报道，以及每一段被哪些记录引用。"),
     }
     return render(request, "portal/source_list.html", context)
+
+
+# The credit lines printed at the end of a report (report 003: "文/王瑞波 张旭
+# 图/霍日查", "责任编辑:刘旭亮", "审稿:王瑞波", "终审:宇文韬", "编辑:…"), in
+# the order printed. The fixtures hold the credited people as Person
+# records whose title is the credit as written; the source page shows them
+# as the report's credits, not as people of interest.
+CREDIT_ROLES = {"文": "文字", "图": "摄影", "责任编辑": "责任编辑", "审稿": "审稿", "终审": "终审"}
+CREDIT_ROLES_EN = {
+    "文": "Text",
+    "图": "Photographs",
+    "责任编辑": "Responsible editor",
+    "审稿": "Review",
+    "终审": "Final review",
+}
+
+
+def report_credits(report: Report, records) -> list[tuple[str, list]]:
+    """[(role, [people])] for the people the report credits, from the
+    records cited on its page: a Person whose every title part is a credit."""
+    english = get_language() == "en"
+    people = {}
+    for record in records:
+        if isinstance(record, Person) and record.pk not in people:
+            parts = [part.strip() for part in record.title.split("、")]
+            if parts and all(part in CREDIT_ROLES for part in parts):
+                people[record.pk] = (record, parts)
+    credits = []
+    for role in CREDIT_ROLES:
+        names = [person for person, parts in people.values() if role in parts]
+        if names:
+            credits.append((CREDIT_ROLES_EN[role] if english else CREDIT_ROLES[role], names))
+    return credits
+
+
+def _one_per_record(citations: list[Citation]) -> list[Citation]:
+    seen, kept = set(), []
+    for citation in citations:
+        if (citation.content_type_id, citation.object_id) not in seen:
+            seen.add((citation.content_type_id, citation.object_id))
+            kept.append(citation)
+    return kept
 
 
 @require_GET
@@ -168,13 +215,25 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .prefetch_related(GenericPrefetch("record", [EventRole.objects.select_related("event")]))
         .order_by("paragraph", "content_type__model", "object_id", "order")
     )
+    texts = paragraphs_of(report.file_name)
     paragraphs = [
         (number, [c for c in group if may_show(c.record)])
         for number, group in groupby(citations, key=lambda c: c.paragraph)
     ]
+    paragraphs = [
+        (number, texts[number - 1] if texts and number <= len(texts) else "", items)
+        for number, items in paragraphs
+        if items
+    ]
+    if texts is not None:
+        # With the paragraph's text shown, a record quoting it twice is one
+        # entry: the reader wants which records cite it, not each excerpt.
+        paragraphs = [(number, text, _one_per_record(items)) for number, text, items in paragraphs]
     context = {
         "report": report,
-        "paragraphs": [(number, items) for number, items in paragraphs if items],
+        "paragraphs": paragraphs,
+        "has_text": texts is not None,
+        "credits": report_credits(report, [c.record for _, _, items in paragraphs for c in items]),
         "breadcrumbs": [(_("来源"), reverse("sources:list")), (report.display_title, None)],
         "meta_description": report.description_en if request.LANGUAGE_CODE == "en" else report.description,
     }

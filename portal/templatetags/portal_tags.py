@@ -4,9 +4,11 @@ import json
 from decimal import Decimal
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from portal import addresses
 
@@ -87,14 +89,53 @@ def page_url(context) -> str:
     return addresses.page_url(context["request"])
 
 
-@register.simple_tag
-def cite_line(citation) -> str:
-    """A citation a staff member can paste into a report."""
-    report = citation.report
+def portal_name() -> str:
+    """The portal's name as a citation gives it (the header's name and strapline)."""
     if _english():
-        title = report.title_en or report.title
-        return f"{title} ({report.file_name}), paragraph {citation.paragraph}: “{citation.excerpt}”"
-    return f"《{report.title}》（{report.file_name}），第{citation.paragraph}段：“{citation.excerpt}”"
+        return f"{_('北疆工匠')} ({_('内蒙古工匠与创新门户')})"
+    return f"{_('北疆工匠')}·{_('内蒙古工匠与创新门户')}"
+
+
+@register.simple_tag(takes_context=True)
+def cite_lines(context, record) -> list[str]:
+    """Citations of this page a reader can paste into a document, one per
+    report the record rests on: the portal, the record, the page's address
+    and the day it was read, then the report (title, year) and paragraphs.
+    GB/T 7714 style (an online resource, [EB/OL]) on Chinese pages, a plain
+    style on English ones. Never the report's file name.
+
+    The access date is the day the page was rendered. Pages are cached by
+    content version for up to PAGE_CACHE_SECONDS (portal.caching), so a
+    cached page may show a date up to that old; that is accepted rather than
+    keying the cache by day or adding a script."""
+    url = addresses.page_url(context["request"])
+    today = timezone.localdate()
+    name = _plain_name(record)
+    by_report = {}
+    for citation in record.sorted_citations:
+        numbers = by_report.setdefault(citation.report, [])
+        if citation.paragraph not in numbers:
+            numbers.append(citation.paragraph)
+    lines = []
+    for report, numbers in by_report.items():
+        year = report.year_label
+        if _english():
+            paragraphs = f"para{'s' if len(numbers) > 1 else ''}. {', '.join(map(str, numbers))}"
+            source = f"{report.full_label}, {f'{year}, ' if year else ''}{paragraphs}"
+            lines.append(f"{name}. {portal_name()}. {url} (accessed {today.day} {today:%B %Y}). Source: {source}.")
+        else:
+            publisher = f"{report.publisher}：" if report.publisher else ""
+            paragraphs = f"第{'、'.join(map(str, numbers))}段"
+            source = f"{publisher}{report.full_label}{f'，{year}' if year else ''}，{paragraphs}"
+            lines.append(f"{portal_name()}. {name}[EB/OL]. [{today:%Y-%m-%d}]. {url}. 来源：{source}.")
+    return lines
+
+
+def _plain_name(record) -> str:
+    if record is None:
+        return ""
+    name_en = getattr(record, "name_en", "")
+    return name_en if _english() and name_en else str(getattr(record, "name", record))
 
 
 @register.filter

@@ -152,7 +152,7 @@ def test_the_english_csv_has_english_headers_and_english_urls(client, exhibits):
     assert column(rows, "English name")[0] == "Rare-earth permanent-magnet motor 00"
     assert column(rows, "Sector")[0] == "Rare earth"
     assert column(rows, "URL")[0] == f"http://testserver/en/exhibits/{exhibits[0].slug}/"
-    assert "¶17" in column(rows, "Sources")[0] or "paragraph 17" in column(rows, "Sources")[0]
+    assert "para. 17" in column(rows, "Sources")[0]
 
 
 def test_the_file_name_says_what_which_filters_and_when(client, exhibits):
@@ -211,7 +211,8 @@ def test_each_list_exports_its_records_with_citations(client, url, build, header
     rows = csv_rows(response) if fmt == "csv" else xlsx_rows(response)
 
     assert expected in column(rows, header)
-    assert all(cell.startswith("报道") for cell in column(rows, "出处"))
+    # A report is named by its title in the readable column, never its file.
+    assert all(cell.startswith(f"《{source.title}》第1段") for cell in column(rows, "出处"))
     assert file_name(response).endswith(f".{fmt}")
 
 
@@ -241,7 +242,7 @@ def test_search_results_export_what_the_query_and_type_find(client):
 
     assert sorted(column(everything, "名称")) == ["稀土永磁电机", "稀土研究员"]
     assert column(exhibits_only, "名称") == ["稀土永磁电机"]
-    assert column(exhibits_only, "出处") == [source.short_label + " 第1段「原文摘录」"]
+    assert column(exhibits_only, "出处") == [f"《{source.title}》第1段「原文摘录」"]
     assert 'href="/search/export.csv?q=%E7%A8%80%E5%9C%9F"' in client.get("/search/?q=稀土").content.decode()
 
 
