@@ -18,6 +18,7 @@ from django.utils import translation
 
 from portal.models import may_show
 from tests import factories as f
+from tests.public_urls import LIST_PATHS
 
 # The kinds of record other records link to, as the issue lists them.
 HIDDEN_KINDS = [
@@ -145,15 +146,7 @@ def _paths_in_chinese(world) -> list[str]:
     visible, source = world["visible"], world["source"]
     area = world["hideable"]["area"]
     paths = [
-        "/",
-        "/exhibits/",
-        "/craftsmen/",
-        "/pilot-units/",
-        "/academies/",
-        "/events/",
-        "/sources/",
-        "/figures/",
-        "/data/",
+        *LIST_PATHS,  # /organisations/ lists the organisation
         source.get_absolute_url(),
         f"/exhibits/{visible['exhibit'].slug}/label/",
         f"/exhibits/areas/{area.slug}/labels/",
