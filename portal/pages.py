@@ -9,8 +9,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from craftsmen.models import Academy, EventRole, Person
@@ -167,20 +167,18 @@ def source_list(request: HttpRequest) -> HttpResponse:
 # the order printed. The fixtures hold the credited people as Person
 # records whose title is the credit as written; the source page shows them
 # as the report's credits, not as people of interest.
-CREDIT_ROLES = {"文": "文字", "图": "摄影", "责任编辑": "责任编辑", "审稿": "审稿", "终审": "终审"}
-CREDIT_ROLES_EN = {
-    "文": "Text",
-    "图": "Photographs",
-    "责任编辑": "Responsible editor",
-    "审稿": "Review",
-    "终审": "Final review",
+CREDIT_ROLES = {
+    "文": gettext_lazy("文字"),
+    "图": gettext_lazy("摄影"),
+    "责任编辑": gettext_lazy("责任编辑"),
+    "审稿": gettext_lazy("审稿"),
+    "终审": gettext_lazy("终审"),
 }
 
 
 def report_credits(report: Report, records) -> list[tuple[str, list]]:
     """[(role, [people])] for the people the report credits, from the
     records cited on its page: a Person whose every title part is a credit."""
-    english = get_language() == "en"
     people = {}
     for record in records:
         if isinstance(record, Person) and record.pk not in people:
@@ -191,7 +189,7 @@ def report_credits(report: Report, records) -> list[tuple[str, list]]:
     for role in CREDIT_ROLES:
         names = [person for person, parts in people.values() if role in parts]
         if names:
-            credits.append((CREDIT_ROLES_EN[role] if english else CREDIT_ROLES[role], names))
+            credits.append((str(CREDIT_ROLES[role]), names))
     return credits
 
 
