@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.utils import translation
 
 from portal.fixtures import load_fixtures, reports_not_at_hand
 
@@ -73,6 +74,12 @@ def _test_settings(settings, tmp_path):
     # The page cache is keyed by the content version, which a rolled-back
     # test database can repeat: every test starts with an empty cache.
     caches["default"].clear()
+    # A request to an English page leaves English active in this thread
+    # (LocaleMiddleware activates it and nothing switches it back), so a
+    # later test's reverse() would depend on the order the tests ran in.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(scope="module")
