@@ -620,7 +620,8 @@ class FixtureLoad(models.Model):
 class SearchDocument(models.Model):
     """One public record as the search index sees it: analyzer tokens for
     its name (head), the pinyin of names, and the rest of its text (body),
-    with what a result needs to show. Rebuilt from the records; never
+    with what a result needs to show (its names and its own description in
+    each language, from which the snippet is cut). Rebuilt from the records; never
     edited by hand. The full-text index over it (an FTS5 table on SQLite, a
     weighted tsvector on PostgreSQL) is created by portal.search."""
 
@@ -636,6 +637,9 @@ class SearchDocument(models.Model):
     head = models.TextField("标题词元")
     pinyin = models.TextField("拼音词元", blank=True)
     body = models.TextField("正文词元", blank=True)
+    # Which analysis made the tokens (portal.text.ANALYZER_VERSION); rows
+    # from before it was recorded are version 1.
+    analyzer = models.PositiveSmallIntegerField("分析器版本", default=1)
 
     class Meta:
         verbose_name = "搜索文档"

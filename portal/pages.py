@@ -263,7 +263,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "title": search.highlight(document.title, needles),
             "title_en": search.highlight(document.title_en, needles) if english and document.title_en else "",
             "kind": search.KIND_BY_KEY[document.kind].label,
-            "snippet": search.snippet((document.text_en if english and document.text_en else document.text), needles),
+            # The record's own description in the page's language, never
+            # the other language's (an English page without one shows none).
+            "snippet": search.snippet(document.text_en, needles, width=160, on_words=True)
+            if english
+            else search.snippet(document.text, needles),
         }
         for document in page
     ]
@@ -279,7 +283,10 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "hits": hits,
         "facets": facets,
         "total": sum(counts.values()),
+        # What the heading counts: the results shown, of the active kind.
+        "shown": results.count(),
         "kind": kind,
+        "kind_label": search.KIND_BY_KEY[kind].label if kind else "",
         "breadcrumbs": [(_("搜索"), None)],
         "meta_description": _(
             "在全部记录中搜索：展品、人物、梯队、试点单位、工匠学院、活动、组织机构与数字。支持拼音与英文。"

@@ -48,7 +48,7 @@ from portal.models import (
     Synonym,
     may_show,
 )
-from portal.text import Term, highlight_spans, index_tokens, normalize, pinyin_tokens, query_terms
+from portal.text import ANALYZER_VERSION, Term, highlight_spans, index_tokens, normalize, pinyin_tokens, query_terms
 
 FTS_TABLE = "portal_searchdocument_fts"
 # The names and their pinyin alone: FTS5 answers a column filter
@@ -201,6 +201,8 @@ def document_values(record: PublicRecord, kind: str) -> dict:
     names_for_pinyin = [record.name]
     if isinstance(record, Organisation) and record.short_names:
         names_for_pinyin.append(record.short_names)
+    # Everything that finds the record is indexed; what a result shows is
+    # the record's own description in the page's language.
     text = "\n".join([record.description, *zh_extra])
     text_en = "\n".join([record.description_en, *en_extra])
     with translation.override(settings.LANGUAGE_CODE):
@@ -212,13 +214,14 @@ def document_values(record: PublicRecord, kind: str) -> dict:
         "path": path,
         "title": record.name[:250],
         "title_en": record.name_en[:250],
-        "text": text,
-        "text_en": text_en,
+        "text": record.description,
+        "text_en": record.description_en,
         "head": index_tokens(head_text),
         "pinyin": " ".join(
             pinyin_tokens(name, is_person=is_person) for name in names_for_pinyin if kind in PINYIN_KINDS
         ),
         "body": index_tokens(" ".join([text, text_en, record.inferred_note])),
+        "analyzer": ANALYZER_VERSION,
     }
 
 
@@ -386,6 +389,12 @@ def rebuild(progress=None) -> int:
                 # a transaction; autovacuum does it soon after).
                 cursor.execute("ANALYZE portal_searchdocument")
     return total
+
+
+def analysis_is_current(using: str = "default") -> bool:
+    """Whether every document was analysed by today's analyzer (portal.text
+    ANALYZER_VERSION); if not, the documents need a rebuild."""
+    return not SearchDocument.objects.using(using).exclude(analyzer=ANALYZER_VERSION).exists()
 
 
 # --------------------------------------------------------------------------
@@ -812,7 +821,7 @@ def _count_by_kind(connection, parsed: ParsedQuery) -> dict[str, int]:
 
 # The token columns are for matching only; a page of results shows the
 # title, the text and the link.
-INDEX_COLUMNS = ("head", "pinyin", "body")
+INDEX_COLUMNS = ("head", "pinyin", "body", "analyzer")
 # PostgreSQL reads a result of at most this many documents whole, in one
 # index scan (SearchResults._postgresql_page).
 SMALL_RESULT = 200
@@ -1067,14 +1076,23 @@ def highlight(text: str, needles: list[str]) -> SafeString:
     return mark_safe("".join(parts))
 
 
-def snippet(text: str, needles: list[str], width: int = 80) -> SafeString:
-    """A short window of the text around the first match, highlighted."""
+def snippet(text: str, needles: list[str], width: int = 80, on_words: bool = False) -> SafeString:
+    """A short window of the text around the first match (or its start),
+    highlighted; with on_words (a language with spaces), the window starts
+    and ends on a word, not inside one."""
     text = " ".join(text.split())
+    if not text:
+        return mark_safe("")
     spans = highlight_spans(text, needles)
-    if not spans:
-        cut = text[:width]
-        return highlight(cut + ("…" if len(text) > width else ""), [])
-    start = max(spans[0][0] - width // 3, 0)
+    first = spans[0][0] if spans else 0
+    start = max(first - width // 3, 0)
     end = min(start + width, len(text))
-    window = text[start:end]
+    if on_words:
+        space = text.find(" ", start, first)
+        if start > 0 and text[start - 1] != " " and space != -1:
+            start = space + 1
+        space = text.rfind(" ", max(first, start), end)
+        if end < len(text) and text[end] != " " and space != -1:
+            end = space
+    window = text[start:end].strip()
     return mark_safe(("…" if start > 0 else "") + str(highlight(window, needles)) + ("…" if end < len(text) else ""))

@@ -82,9 +82,16 @@ def relation_changed(sender, instance, action, reverse, model, pk_set, **kwargs)
 def search_schema_after_migrate(sender, using="default", **kwargs):
     if sender.name != "portal":
         return
-    from django.db import connections
+    from django.db import DEFAULT_DB_ALIAS, connections
 
     search.ensure_search_schema(connections[using])
+    # Documents analysed by an older analyzer (or before the version was
+    # recorded) are rebuilt once, after every migration has run, so an
+    # existing database gets the new terms with `migrate` alone.
+    if using == DEFAULT_DB_ALIAS and not search.analysis_is_current(using):
+        with transaction.atomic(using=using):
+            search.rebuild()
+            bump_content_version()
 
 
 @receiver(pre_create_historical_record)

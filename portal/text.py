@@ -7,6 +7,16 @@ the phrase of its n-1 adjacent bigrams, which matches exactly the texts that
 contain it as a substring. Latin letters and digits form lowercased words.
 No word segmenter: segmenting the query differently from the text loses
 recall, and bigrams never do.
+
+A hyphen or similar mark between a letter and a digit joins them into one
+word (F-12, F－12 and F12 are all `f12`), so a model number is found however
+it is typed; the index also keeps the parts (`f`, `12`). Between two letters
+(Rare-earth) or two digits (1.8) the mark still separates words: joining
+those would hide `earth` and turn 1.8 into 18.
+
+ANALYZER_VERSION names this analysis: documents record the version they
+were analysed with, and migrating a database whose documents are older
+rebuilds them (portal.signals).
 """
 
 from __future__ import annotations
@@ -21,6 +31,13 @@ from functools import cache
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002a6df\U0002a700-\U0002ebef\U00030000-\U0003134f"
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
 _IS_CJK = re.compile(rf"[{_CJK}]")
+# Hyphens, dashes, underscore, middle dots, slash and full stop, as they are
+# after normalize() (NFKC folds the full-width forms onto these).
+_JOINERS = "-\u2010\u2012\u2013\u2014\u2015\u2212_\u00b7\u30fb/."
+_FOLD = re.compile(rf"(?<=[a-z])[{_JOINERS}](?=[0-9])|(?<=[0-9])[{_JOINERS}](?=[a-z])")
+_JOINED_WORD = re.compile(rf"[0-9a-z]+(?:[{_JOINERS}][0-9a-z]+)+")
+
+ANALYZER_VERSION = 2
 
 # Surnames that pypinyin reads with their common-word reading.
 SURNAME_PINYIN = {
@@ -59,10 +76,16 @@ def normalize_char(char: str) -> str:
     return normalize(char)
 
 
+def fold(text: str) -> str:
+    """Normalized text with the joining marks between a letter and a digit
+    taken out (`f-12` → `f12`)."""
+    return _FOLD.sub("", text)
+
+
 def runs(text: str) -> list[str]:
     """Maximal runs of Chinese characters or of Latin letters and digits,
-    from normalized text."""
-    return _RUN.findall(text)
+    from normalized text, letters and digits joined by a mark being one run."""
+    return _RUN.findall(fold(text))
 
 
 def is_cjk(run: str) -> bool:
@@ -77,9 +100,14 @@ def bigrams(run: str) -> list[str]:
 
 def index_tokens(text: str) -> str:
     """The text as a space-separated token string for the full-text index."""
+    normalized = normalize(text)
     tokens: list[str] = []
-    for run in runs(normalize(text)):
+    for run in runs(normalized):
         tokens.extend(bigrams(run) if is_cjk(run) else [run])
+    # The parts of a joined word as well, so `F 12` still finds F-12.
+    for word in _JOINED_WORD.findall(normalized):
+        joined = set(runs(word))
+        tokens.extend(part for part in dict.fromkeys(_RUN.findall(word)) if part not in joined)
     return " ".join(tokens)
 
 
@@ -148,9 +176,11 @@ def query_terms(query: str) -> list[Term]:
 
 def highlight_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
     """Where, in the original text, the normalized needles occur: (start,
-    end) index pairs, merged and sorted. Matching is done on the normalized
-    text, mapped back character by character, so what is marked is what
-    matched."""
+    end) index pairs, merged and sorted. Matching is done on the normalized,
+    folded text, mapped back character by character, so what is marked is
+    what matched: a Chinese needle anywhere, a Latin one (a prefix in the
+    index) only where a word starts, and a single letter only where it is a
+    word of its own, never the `a` inside `rare`."""
     if not text or not needles:
         return []
     normalized_chars: list[str] = []
@@ -160,13 +190,31 @@ def highlight_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
         normalized_chars.append(folded)
         origin.extend([index] * len(folded))
     haystack = "".join(normalized_chars)
+    # Take out the marks fold() takes out, remembering where they were: a
+    # word boundary for highlighting (the index keeps `f` and `12` of `f-12`).
+    joins = {match.start() for match in _FOLD.finditer(haystack)}
+    if joins:
+        kept = [i for i in range(len(haystack)) if i not in joins]
+        boundaries = {position for position, i in enumerate(kept) if i - 1 in joins}
+        haystack = "".join(haystack[i] for i in kept)
+        origin = [origin[i] for i in kept]
+    else:
+        boundaries = set()
+
+    def is_word_char(position: int) -> bool:
+        return 0 <= position < len(haystack) and haystack[position] in _WORD_CHARS
+
     spans: list[tuple[int, int]] = []
     for needle in {n for n in needles if n}:
+        latin = not is_cjk(needle)
         start = haystack.find(needle)
         while start != -1:
             end = start + len(needle)
-            spans.append((origin[start], origin[end - 1] + 1))
-            start = haystack.find(needle, end)
+            starts_word = start in boundaries or not is_word_char(start - 1)
+            ends_word = end in boundaries or not is_word_char(end)
+            if not latin or (starts_word and (len(needle) > 1 or ends_word)):
+                spans.append((origin[start], origin[end - 1] + 1))
+            start = haystack.find(needle, start + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
@@ -175,3 +223,6 @@ def highlight_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+_WORD_CHARS = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")

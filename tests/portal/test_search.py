@@ -41,6 +41,18 @@ RARE_EARTH_EXHIBITS = [
         ("稀土 電機", ["稀土永磁电机"]),
         ("ｆ－１２", ["F-12芳纶防割手套"]),
         ("F-12", ["F-12芳纶防割手套"]),
+        ("F12", ["F-12芳纶防割手套"]),
+        ("f12", ["F-12芳纶防割手套"]),
+        ("Ｆ１２", ["F-12芳纶防割手套"]),
+        ("F\u201012", ["F-12芳纶防割手套"]),
+        ("F\u201412", ["F-12芳纶防割手套"]),
+        ("F_12", ["F-12芳纶防割手套"]),
+        ("F·12", ["F-12芳纶防割手套"]),
+        ("F/12", ["F-12芳纶防割手套"]),
+        ("F.12", ["F-12芳纶防割手套"]),
+        ("F 12", ["F-12芳纶防割手套"]),
+        ("F12芳纶", ["F-12芳纶防割手套"]),
+        ("rare-earth", RARE_EARTH_EXHIBITS),
     ],
 )
 def test_exhibit_queries_find_exactly_the_expected_exhibits(query, expected):
@@ -160,7 +172,24 @@ class TestAnalyzer:
         assert index_tokens("稀土永磁") == "稀土 土永 永磁 磁"
 
     def test_latin_is_lowercased_and_full_width_is_folded(self):
-        assert index_tokens("ＦＯＯ Bar-12") == "foo bar 12"
+        assert index_tokens("ＦＯＯ Bar") == "foo bar"
+
+    @pytest.mark.parametrize("mark", ["-", "\u2010", "\u2011", "\u2013", "\u2014", "_", "·", "/", ".", "－", "・"])
+    def test_a_mark_between_a_letter_and_a_digit_joins_them_and_the_index_keeps_the_parts(self, mark):
+        assert index_tokens(f"F{mark}12芳纶") == "f12 芳纶 纶 f 12"
+        assert index_tokens(f"12{mark}F") == "12f 12 f"
+        assert [term.text for term in query_terms(f"F{mark}12")] == ["f12"]
+
+    def test_a_model_number_typed_without_the_mark_is_the_same_query_word(self):
+        assert query_terms("F12") == query_terms("F-12") == query_terms("ｆ－１２")
+
+    @pytest.mark.parametrize(
+        ("text", "tokens"),
+        [("Rare-earth", "rare earth"), ("1.8万", "1 8 万"), ("GB/T 7714", "gb t 7714"), ("F - 12", "f 12")],
+        ids=["two letters", "two digits", "letters then a space", "spaced"],
+    )
+    def test_a_mark_between_two_letters_or_two_digits_still_separates_words(self, text, tokens):
+        assert index_tokens(text) == tokens
 
     def test_traditional_characters_are_simplified(self):
         assert index_tokens("稀土產業") == "稀土 土产 产业 业"
@@ -192,6 +221,26 @@ class TestAnalyzer:
     def test_highlighting_maps_back_to_the_original_characters(self):
         text = "稀土產業ＦＯＯ"
         assert [text[a:b] for a, b in highlight_spans(text, ["产业", "foo"])] == ["產業ＦＯＯ"]
+
+    @pytest.mark.parametrize(
+        ("text", "needles", "marked"),
+        [
+            ("F-12 aramid gloves", ["f12"], ["F-12"]),
+            ("F-12芳纶防割手套", ["f12", "芳纶"], ["F-12芳纶"]),
+            ("F－12 and F12", ["f12"], ["F－12", "F12"]),
+            ("F-12 gloves", ["12"], ["12"]),
+            ("a rare-earth area", ["a"], ["a"]),
+            ("a rare-earth area", ["ar"], ["ar"]),
+            ("rare-earth", ["earth"], ["earth"]),
+            ("Rare earth magnets", ["r"], []),
+            ("F-12 gloves", ["f"], ["F"]),
+            ("永磁电机", ["磁"], ["磁"]),
+        ],
+    )
+    def test_a_latin_word_is_marked_where_a_word_starts_and_a_single_letter_only_on_its_own(
+        self, text, needles, marked
+    ):
+        assert [text[a:b] for a, b in highlight_spans(text, needles)] == marked
 
     def test_highlight_escapes_html(self):
         assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
