@@ -95,3 +95,37 @@ def test_a_synonym_edit_applies_to_the_next_search_despite_the_cached_table():
     assert found("锡盟工会") == ["锡林郭勒盟总工会"]
     Synonym.objects.filter(term="锡盟工会").delete()  # a queryset delete sends post_delete too
     assert found("锡盟工会") == []
+
+
+def test_migrating_a_database_indexed_by_an_older_analyzer_rebuilds_its_documents():
+    from django.apps import apps
+
+    from portal.caching import current_version
+    from portal.models import SearchDocument
+    from portal.signals import search_schema_after_migrate
+    from portal.text import ANALYZER_VERSION
+
+    source = make.report()
+    make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
+    # The document as the analyzer before version 2 wrote it: `f` and `12`.
+    SearchDocument.objects.update(analyzer=1, head="f 12 芳纶 纶防 防割 割手 手套 套")
+    assert found("F12") == []
+    before = current_version()[0]
+
+    search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+
+    assert set(SearchDocument.objects.values_list("analyzer", flat=True)) == {ANALYZER_VERSION}
+    assert found("F12") == found("F-12") == ["F-12芳纶防割手套"]
+    assert current_version()[0] != before
+
+
+def test_migrating_a_database_whose_documents_are_current_does_not_rebuild_them(monkeypatch):
+    from django.apps import apps
+
+    from portal.signals import search_schema_after_migrate
+
+    source = make.report()
+    make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
+    monkeypatch.setattr(search, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt current documents"))
+    search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+    assert found("F12") == ["F-12芳纶防割手套"]
