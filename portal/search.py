@@ -22,6 +22,7 @@ import contextvars
 import functools
 import hashlib
 import math
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -1065,7 +1066,7 @@ def _document_counts(connection) -> dict[str, int]:
 
 def highlight(text: str, needles: list[str]) -> SafeString:
     """The text, HTML-escaped, with every match wrapped in <mark>."""
-    spans = highlight_spans(text, needles)
+    spans = _joined(text, highlight_spans(text, needles))
     parts: list[str] = []
     position = 0
     for start, end in spans:
@@ -1074,6 +1075,21 @@ def highlight(text: str, needles: list[str]) -> SafeString:
         position = end
     parts.append(escape(text[position:]))
     return mark_safe("".join(parts))
+
+
+def _joined(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Marks with only spaces or a hyphen between them become one mark
+    (`rare-earth`, not `rare`-`earth`)."""
+    joined: list[tuple[int, int]] = []
+    for start, end in spans:
+        if joined and JOINING_GAP.fullmatch(text[joined[-1][1] : start]):
+            joined[-1] = (joined[-1][0], end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+JOINING_GAP = re.compile(r"[\s\-\u2010-\u2015]{1,3}")
 
 
 def snippet(text: str, needles: list[str], width: int = 80, on_words: bool = False) -> SafeString:
@@ -1085,7 +1101,9 @@ def snippet(text: str, needles: list[str], width: int = 80, on_words: bool = Fal
         return mark_safe("")
     spans = highlight_spans(text, needles)
     first = spans[0][0] if spans else 0
-    start = max(first - width // 3, 0)
+    # A third of the window before the match, less when the text ends
+    # soon after it: the window is as full as the text allows.
+    start = max(min(first - width // 3, len(text) - width), 0)
     end = min(start + width, len(text))
     if on_words:
         space = text.find(" ", start, first)

@@ -242,6 +242,20 @@ class TestAnalyzer:
     ):
         assert [text[a:b] for a, b in highlight_spans(text, needles)] == marked
 
+    def test_marks_with_only_a_space_or_hyphen_between_them_are_one_mark(self):
+        html = str(search.highlight("Rare-earth and rare earth, rare, earth", ["rare", "earth"]))
+        assert html == "<mark>Rare-earth</mark> and <mark>rare earth</mark>, <mark>rare</mark>, <mark>earth</mark>"
+
+    def test_a_text_shorter_than_the_snippet_is_shown_whole(self):
+        text = "展示万吨级轻稀土碳酸盐连续化生产工艺的模型，属于稀土产业链上游的生产工艺。报告未写明研发者和单位。"
+        assert str(search.snippet(text, ["单位"])) == text.replace("单位", "<mark>单位</mark>")
+
+    def test_a_long_snippet_is_cut_around_the_match_on_words_in_english(self):
+        text = " ".join(f"word{i}" for i in range(60)) + " gloves " + " ".join(f"more{i}" for i in range(60))
+        cut = str(search.snippet(text, ["gloves"], width=80, on_words=True))
+        assert cut.startswith("…word") and cut.endswith("…") and "<mark>gloves</mark>" in cut
+        assert all(part in text.split() for part in cut.strip("…").replace("<mark>gloves</mark>", "gloves").split())
+
     def test_highlight_escapes_html(self):
         assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
 
