@@ -70,9 +70,11 @@ def normalize(text: str) -> str:
     return _converter().convert(folded)
 
 
+@cache
 def normalize_char(char: str) -> str:
     """normalize() of one character, for mapping highlights back onto the
-    original text."""
+    original text (cached: a page of results asks for the same few hundred
+    characters again and again)."""
     return normalize(char)
 
 
@@ -101,13 +103,15 @@ def bigrams(run: str) -> list[str]:
 def index_tokens(text: str) -> str:
     """The text as a space-separated token string for the full-text index."""
     normalized = normalize(text)
+    folded = fold(normalized)
     tokens: list[str] = []
-    for run in runs(normalized):
+    for run in _RUN.findall(folded):
         tokens.extend(bigrams(run) if is_cjk(run) else [run])
-    # The parts of a joined word as well, so `F 12` still finds F-12.
-    for word in _JOINED_WORD.findall(normalized):
-        joined = set(runs(word))
-        tokens.extend(part for part in dict.fromkeys(_RUN.findall(word)) if part not in joined)
+    if folded != normalized:
+        # The parts of a joined word as well, so `F 12` still finds F-12.
+        for word in _JOINED_WORD.findall(normalized):
+            joined = set(runs(word))
+            tokens.extend(part for part in dict.fromkeys(_RUN.findall(word)) if part not in joined)
     return " ".join(tokens)
 
 
