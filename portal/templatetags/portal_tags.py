@@ -90,10 +90,8 @@ def page_url(context) -> str:
 
 
 def portal_name() -> str:
-    """The portal's name as a citation gives it (the header's name and strapline)."""
-    if _english():
-        return f"{_('北疆工匠')} ({_('内蒙古工匠与创新门户')})"
-    return f"{_('北疆工匠')}·{_('内蒙古工匠与创新门户')}"
+    """The portal's name as a citation gives it (the header's name)."""
+    return _("北疆工匠网")
 
 
 @register.simple_tag(takes_context=True)
