@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser.checks import page_problems, report
 from tests.browser.keyboard import filter_by_keyboard
-from tests.browser.viewports import VIEWPORTS
+from tests.browser.viewports import DESKTOP, PHONE, VIEWPORTS
 from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
 
 pytestmark = pytest.mark.browser
@@ -37,3 +37,34 @@ def test_the_exhibit_filters_work_by_keyboard_alone(page, page_errors, portal_si
     assert parse_qs(urlsplit(page.url).query).get(walk.name) == [walk.value], page.url
     assert walk.count_after != walk.count_before
     assert not page_errors, report(page.url, page_errors)
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=str)
+def test_on_a_phone_the_exhibit_filters_fold_away_and_the_first_result_shows_without_scrolling(page, portal_site):
+    page.goto(portal_site + "/exhibits/")
+
+    assert page.evaluate("document.querySelector('details[data-filters]').open") is False
+    first = page.locator(".exhibit-list > li").first.bounding_box()
+    assert first is not None and first["y"] + 40 <= PHONE.height, first
+
+
+@pytest.mark.parametrize("page", [DESKTOP], indirect=True, ids=str)
+def test_on_a_wide_screen_the_exhibit_filters_stay_open_beside_the_results(page, portal_site):
+    page.goto(portal_site + "/exhibits/")
+
+    assert page.evaluate("document.querySelector('details[data-filters]').open") is True
+
+
+@pytest.mark.parametrize("page", [DESKTOP], indirect=True, ids=str)
+def test_submitting_the_exhibit_filters_leaves_empty_fields_out_of_the_address(page, portal_site):
+    page.goto(portal_site + "/exhibits/")
+    sector = page.locator("details[data-filters] select[name=sector]")
+    sector.select_option(index=1)
+    chosen = sector.input_value()
+
+    with page.expect_request(lambda request: "sector=" in request.url) as submitted:
+        page.locator("details[data-filters] button[type=submit]").click()
+
+    assert urlsplit(submitted.value.url).query == f"sector={chosen}"
+    page.wait_for_load_state()
+    assert page.evaluate("[...document.querySelectorAll('details[data-filters] [name]:disabled')].length") == 0
