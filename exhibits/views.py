@@ -8,7 +8,12 @@ from django.views.decorators.http import require_GET
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal import datasets
-from portal.caching import VersionedCountPaginator, keep_out_of_the_cache, names_what_it_serves
+from portal.caching import (
+    VersionedCountPaginator,
+    keep_out_of_the_cache,
+    names_what_it_serves,
+    redirect_to_canonical_query,
+)
 from portal.downloads import export_response, filter_labels, full_export_response
 from portal.filtering import active_filters, cache_choices
 from portal.seo import jsonld_for
@@ -27,6 +32,7 @@ def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
 
 
 @require_GET
+@redirect_to_canonical_query
 def exhibit_list(request: HttpRequest) -> HttpResponse:
     filterset, results = filtered(request, Exhibit.objects.for_list_page())
     cache_choices(request, filterset)

@@ -21,6 +21,7 @@ from portal.caching import (
     cached_by_version,
     keep_out_of_the_cache,
     names_what_it_serves,
+    redirect_to_canonical_query,
     request_version,
 )
 from portal.models import Citation, Event, Figure, Organisation, Programme, Report, may_show, public_citations
@@ -76,6 +77,7 @@ EVENTS_PAGE_SIZE = 30
 
 
 @require_GET
+@redirect_to_canonical_query
 def event_list(request: HttpRequest) -> HttpResponse:
     events = Event.objects.for_list_page()
     page = VersionedCountPaginator(events, EVENTS_PAGE_SIZE, request=request).get_page(request.GET.get("page"))
