@@ -37,10 +37,13 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
     filterset, results = filtered(request, Exhibit.objects.for_list_page())
     cache_choices(request, filterset)
     page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
+    chips = active_filters(request, filterset)
     context = {
         "filterset": filterset,
         "page": page,
-        "active_filters": active_filters(request, filterset),
+        "active_filters": chips,
+        # The title and heading name the filters in use: "稀土 · 展品".
+        "heading": " · ".join([*(chip.value for chip in chips), _("展品")]),
         "breadcrumbs": [(_("展品"), None)],
         "meta_description": _(
             "内蒙古展区展出的职工创新成果：按领域、类别、展示区域、单位和研发者梯队筛选，每件注明出处。"

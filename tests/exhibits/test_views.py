@@ -106,3 +106,13 @@ def test_the_results_partial_renders_on_its_own(client):
     )
     assert "<h1" not in html
     assert "预警通讯安全帽" in html
+
+
+def test_the_title_and_heading_name_the_filters_in_use(client):
+    chinese = client.get("/exhibits/?sector=xitu").content.decode()
+    english = client.get("/en/exhibits/?sector=xitu").content.decode()
+    unfiltered = client.get("/exhibits/").content.decode()
+
+    assert "<title>稀土 · 展品 · 北疆工匠网</title>" in chinese and "<h1>稀土 · 展品</h1>" in chinese
+    assert "<title>Rare earth · Exhibits · " in english and "<h1>Rare earth · Exhibits</h1>" in english
+    assert "<title>展品 · 北疆工匠网</title>" in unfiltered and "<h1>展品</h1>" in unfiltered
