@@ -73,6 +73,10 @@ def exhibit_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "exhibit": exhibit,
         "record": exhibit,
         "related": Exhibit.objects.related_to(exhibit),
+        # Said once: not when the description shown already says it.
+        "makers_unknown_note": not exhibit.makers.all()
+        and not exhibit.organisation
+        and "未写明研发者" not in exhibit.display_description,
         "breadcrumbs": [(_("展品"), reverse("exhibits:list")), (exhibit.display_name, None)],
         "jsonld": jsonld_for(request, exhibit),
         "meta_description": exhibit.display_description[:150],
