@@ -183,6 +183,18 @@ _PUNCTUATION = {
 
 
 @register.simple_tag
+def event_year(event) -> str:
+    """The year of an event's date, marked when it is inferred (the reports
+    give the day and month, and the year only by context)."""
+    if not event.start_date:
+        return ""
+    year = event.start_date.year
+    if _english():
+        return f"{year} (year inferred)" if event.date_is_inferred else str(year)
+    return f"{year}年（年份为推断）" if event.date_is_inferred else f"{year}年"
+
+
+@register.simple_tag
 def punct(name: str) -> str:
     """Punctuation between template pieces, full-width on Chinese pages and
     ASCII with spacing on English ones."""
