@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.checks import page_problems, report
+from tests.browser.checks import horizontal_overflow, page_problems, report
 from tests.browser.keyboard import filter_by_keyboard
 from tests.browser.viewports import DESKTOP, PHONE, VIEWPORTS
 from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
@@ -26,6 +26,31 @@ def test_every_public_page_renders_cleanly(path, page, page_errors, portal_site)
     problems = page_problems(page, response, page_errors)
 
     assert not problems, report(f"{page.url} at {page.viewport_size['width']}px", problems)
+
+
+# Pages beyond the public list: a filtered list, search results, an
+# organisation of another kind, and the API's docs (Swagger UI, restyled to
+# fit a phone).
+MORE_PHONE_PATHS = [
+    "/exhibits/?sector=xitu",
+    "/en/exhibits/?sector=xitu",
+    "/search/?q=稀土",
+    "/en/search/?q=rare+earth",
+    "/api/v1/docs/",
+]
+
+
+@pytest.mark.parametrize("page", [PHONE], indirect=True, ids=str)
+@pytest.mark.parametrize("path", MORE_PHONE_PATHS)
+def test_more_pages_do_not_scroll_sideways_on_a_phone(path, page, portal_site):
+    page.goto(portal_site + path)
+    if path.startswith("/api/"):
+        page.locator(".opblock").first.wait_for()
+        page.locator(".opblock-summary").first.click()  # an operation open: its tables are the widest part
+
+    problems = horizontal_overflow(page)
+
+    assert not problems, report(f"{page.url} at {PHONE.width}px", problems)
 
 
 @pytest.mark.parametrize("page", VIEWPORTS, indirect=True, ids=str)
