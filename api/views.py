@@ -68,7 +68,7 @@ class ReadableJSONRenderer(JSONRenderer):
 
 api = PortalAPI(
     renderer=ReadableJSONRenderer(),
-    title="北疆工匠 API",
+    title="Northern Frontier Craftsmen API",
     version="1",
     description=(
         "Read-only access to every public record of the portal, each with its citations (report slug, "

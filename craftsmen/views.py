@@ -16,7 +16,12 @@ from craftsmen.models import (
     Tier,
     TierCount,
 )
-from portal.caching import VersionedCountPaginator, keep_out_of_the_cache, names_what_it_serves
+from portal.caching import (
+    VersionedCountPaginator,
+    keep_out_of_the_cache,
+    names_what_it_serves,
+    redirect_to_canonical_query,
+)
 from portal.charts import bar_chart, ladder
 from portal.models import Figure, citations_prefetch
 from portal.seo import jsonld_for
@@ -27,6 +32,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
+@redirect_to_canonical_query
 def craftsmen_index(request: HttpRequest) -> HttpResponse:
     others = Person.objects.for_untiered_list()
     page = VersionedCountPaginator(others, PAGE_SIZE, request=request).get_page(request.GET.get("page"))

@@ -1,5 +1,10 @@
-"""Printable exhibit labels for exhibition stands: name, maker,
-organisation, a two-line description and a QR code to the exhibit's page.
+"""Printable exhibit labels for exhibition stands: what a visitor at the
+stand needs, and nothing a visitor cannot use. The name in Chinese and in
+English, the makers and the organisation where the report names them, the
+exhibition and its area, a QR code to the exhibit's page and the portal's
+name. No description: ours carry the research notes ("报告未写明研发者…")
+that belong on the exhibit's page, and a description cut short to fit is
+worse than none; what the report does not say is simply left off.
 One A6 label per sheet, or four to an A4 sheet (A4 is exactly four A6)."""
 
 from __future__ import annotations
@@ -17,9 +22,9 @@ from django.views.decorators.http import require_GET
 
 from exhibits.models import Exhibit, ExhibitionArea
 from portal.addresses import absolute_url
+from portal.models import english_requested
 
 LAYOUTS = ("a6", "a4")
-DESCRIPTION_CHARACTERS = 64
 
 
 def qr_svg(url: str) -> SafeString:
@@ -39,14 +44,10 @@ def _layout(request: HttpRequest) -> str:
 
 def _label(request: HttpRequest, exhibit: Exhibit) -> dict:
     url = absolute_url(request, exhibit.get_absolute_url())
-    description = exhibit.display_description
-    if len(description) > DESCRIPTION_CHARACTERS:
-        description = description[: DESCRIPTION_CHARACTERS - 1].rstrip() + "…"
     makers = [maker.display_name for maker in exhibit.makers.all()]
     return {
         "exhibit": exhibit,
-        "makers": "、".join(makers) if makers else exhibit.makers_as_written,
-        "description": description,
+        "makers": (", " if english_requested() else "、").join(makers) if makers else exhibit.makers_as_written,
         "url": url,
         "qr": qr_svg(url),
     }

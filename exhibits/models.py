@@ -33,7 +33,7 @@ class ExhibitQuerySet(PublicQuerySet):
     def for_label_page(self):
         return (
             self.published()
-            .select_related("organisation")
+            .select_related("organisation", "exhibition", "area")
             .prefetch_related(Prefetch("makers", queryset=Person.objects.published()))
         )
 

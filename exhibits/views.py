@@ -8,7 +8,12 @@ from django.views.decorators.http import require_GET
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal import datasets
-from portal.caching import VersionedCountPaginator, keep_out_of_the_cache, names_what_it_serves
+from portal.caching import (
+    VersionedCountPaginator,
+    keep_out_of_the_cache,
+    names_what_it_serves,
+    redirect_to_canonical_query,
+)
 from portal.downloads import export_response, filter_labels, full_export_response
 from portal.filtering import active_filters, cache_choices
 from portal.seo import jsonld_for
@@ -27,14 +32,18 @@ def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
 
 
 @require_GET
+@redirect_to_canonical_query
 def exhibit_list(request: HttpRequest) -> HttpResponse:
     filterset, results = filtered(request, Exhibit.objects.for_list_page())
     cache_choices(request, filterset)
     page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
+    chips = active_filters(request, filterset)
     context = {
         "filterset": filterset,
         "page": page,
-        "active_filters": active_filters(request, filterset),
+        "active_filters": chips,
+        # The title and heading name the filters in use: "稀土 · 展品".
+        "heading": " · ".join([*(chip.value for chip in chips), _("展品")]),
         "breadcrumbs": [(_("展品"), None)],
         "meta_description": _(
             "内蒙古展区展出的职工创新成果：按领域、类别、展示区域、单位和研发者梯队筛选，每件注明出处。"
@@ -64,6 +73,10 @@ def exhibit_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "exhibit": exhibit,
         "record": exhibit,
         "related": Exhibit.objects.related_to(exhibit),
+        # Said once: not when the description shown already says it.
+        "makers_unknown_note": not exhibit.makers.all()
+        and not exhibit.organisation
+        and "未写明研发者" not in exhibit.display_description,
         "breadcrumbs": [(_("展品"), reverse("exhibits:list")), (exhibit.display_name, None)],
         "jsonld": jsonld_for(request, exhibit),
         "meta_description": exhibit.display_description[:150],

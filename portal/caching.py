@@ -17,14 +17,20 @@ import re
 import time
 from collections.abc import Callable
 from datetime import UTC
-from urllib.parse import unquote_plus
+from urllib.parse import parse_qsl, unquote_plus, urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db import DatabaseError, InterfaceError, OperationalError, connections, router
 from django.db.models import F, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import (
+    FileResponse,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.http.cookie import parse_cookie
 from django.middleware.gzip import GZipMiddleware
 from django.urls import Resolver404, resolve
@@ -238,6 +244,52 @@ def _canonical_query(request: HttpRequest) -> bool:
             return False
         position = known.index(name)
     return True
+
+
+def canonical_query(request: HttpRequest) -> str | None:
+    """The query string this list page should be asked with, or None when
+    it already is: no empty parameters (a filter form's unused fields), and
+    the parameters the page reads in the page's order (PAGE_QUERY_PARAMETERS).
+    Parameters the page does not read keep their place after those (the
+    page cache serves such an address uncached). Compared as decoded pairs,
+    not as text, so another spelling of the same query is not redirected and
+    the canonical address never redirects again."""
+    raw = request.META.get("QUERY_STRING", "")
+    if not raw:
+        return None
+    known = PAGE_QUERY_PARAMETERS.get(request.resolver_match.view_name, ())
+    # The server hands the query's bytes over as Latin-1 text; read them as
+    # QueryDict does (UTF-8, else Latin-1).
+    raw_bytes = raw.encode("iso-8859-1", errors="replace")
+    try:
+        text = raw_bytes.decode()
+    except UnicodeDecodeError:
+        text = raw_bytes.decode("iso-8859-1")
+    pairs = parse_qsl(text, keep_blank_values=True, errors="replace")
+    canonical = sorted(
+        ((name, value) for name, value in pairs if value),
+        key=lambda pair: known.index(pair[0]) if pair[0] in known else len(known),
+    )
+    if canonical == pairs and "" not in raw.split("&"):
+        return None
+    return urlencode(canonical)
+
+
+def redirect_to_canonical_query(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A list page asked with a non-canonical query (canonical_query) answers
+    with a permanent redirect to the canonical one. Permanent: the same query
+    always maps to the same address, so browsers and shared caches may keep
+    the redirect, and search engines index one address per list. Empty
+    filters never reach the page, its cache keys or its links."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        query = canonical_query(request)
+        if query is None:
+            return view(request, *args, **kwargs)
+        return HttpResponsePermanentRedirect(f"{request.path}?{query}" if query else request.path)
+
+    return wrapper
 
 
 def names_what_it_serves(request: HttpRequest, page=None, form=None) -> bool:

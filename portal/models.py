@@ -2,6 +2,8 @@
 fact to a paragraph of them, and the records that several apps point at
 (places, organisations, events, programmes, headline figures)."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -376,6 +378,16 @@ class Citation(models.Model):
         return f"{self.report.get_absolute_url()}#p{self.paragraph}"
 
 
+@dataclass
+class CitedParagraph:
+    """One paragraph of a report as a record cites it (PublicRecord.cited_paragraphs)."""
+
+    report: Report
+    paragraph: int
+    url: str
+    excerpts: list[str]
+
+
 class PublicRecord(models.Model):
     """The fields every public, citable record has."""
 
@@ -424,6 +436,20 @@ class PublicRecord(models.Model):
     def sorted_citations(self) -> list["Citation"]:
         """Citations in reading order; uses the prefetched ones when present."""
         return sorted(self.citations.all(), key=lambda c: (c.report.order, c.paragraph, c.order, c.pk))
+
+    @property
+    def cited_paragraphs(self) -> list["CitedParagraph"]:
+        """The paragraphs the record rests on, each once, in reading order,
+        with the excerpts quoted from it: a paragraph cited for two facts is
+        still one source to the reader."""
+        paragraphs: dict[tuple[int, int], CitedParagraph] = {}
+        for citation in self.sorted_citations:
+            key = (citation.report_id, citation.paragraph)
+            if key not in paragraphs:
+                paragraphs[key] = CitedParagraph(citation.report, citation.paragraph, citation.get_absolute_url(), [])
+            if citation.excerpt not in paragraphs[key].excerpts:
+                paragraphs[key].excerpts.append(citation.excerpt)
+        return list(paragraphs.values())
 
     def get_absolute_url(self) -> str | None:
         return None

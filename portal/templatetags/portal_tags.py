@@ -90,10 +90,8 @@ def page_url(context) -> str:
 
 
 def portal_name() -> str:
-    """The portal's name as a citation gives it (the header's name and strapline)."""
-    if _english():
-        return f"{_('北疆工匠')} ({_('内蒙古工匠与创新门户')})"
-    return f"{_('北疆工匠')}·{_('内蒙古工匠与创新门户')}"
+    """The portal's name as a citation gives it (the header's name)."""
+    return _("北疆工匠网")
 
 
 @register.simple_tag(takes_context=True)
@@ -182,6 +180,18 @@ _PUNCTUATION = {
     "lparen": ("（", " ("),
     "rparen": ("）", ")"),
 }
+
+
+@register.simple_tag
+def event_year(event) -> str:
+    """The year of an event's date, marked when it is inferred (the reports
+    give the day and month, and the year only by context)."""
+    if not event.start_date:
+        return ""
+    year = event.start_date.year
+    if _english():
+        return f"{year} (year inferred)" if event.date_is_inferred else str(year)
+    return f"{year}年（年份为推断）" if event.date_is_inferred else f"{year}年"
 
 
 @register.simple_tag

@@ -34,12 +34,14 @@ OVERFLOWING_ELEMENTS_JS = """() => {
 
 def horizontal_overflow(page: Page) -> list[str]:
     """A problem when the page scrolls sideways: the document is wider than
-    the window."""
-    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    if scroll_width <= inner_width:
+    the window's content area (its width less any vertical scrollbar)."""
+    scroll_width, client_width = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if scroll_width <= client_width:
         return []
     culprits = "".join(f"\n    {element}" for element in page.evaluate(OVERFLOWING_ELEMENTS_JS))
-    return [f"scrolls sideways: the document is {scroll_width}px wide in a {inner_width}px window{culprits}"]
+    return [f"scrolls sideways: the document is {scroll_width}px wide in a {client_width}px window{culprits}"]
 
 
 def missing_mobile_viewport(page: Page) -> list[str]:

@@ -88,16 +88,35 @@ def test_the_english_label_points_at_the_english_page(client, exhibit):
     assert "Li Dongliang" in html
 
 
-def test_the_label_shows_name_maker_organisation_and_a_short_description(client, exhibit):
+def test_the_label_shows_both_names_maker_organisation_exhibition_and_area_and_the_portal(client, exhibit):
     html = client.get(f"/exhibits/{exhibit.slug}/label/").content.decode()
+    label = html[html.index('<article class="label">') : html.index("</article>")]
 
-    assert "机械式自锁防脱落牵引锁止装置" in html
-    assert "李冬凉" in html
-    assert "巴彦淖尔供电公司" in html
-    description = re.search(r'<p class="label-description">([^<]*)</p>', html).group(1)
-    assert description.startswith("为机场拖拽设备设计的牵引锁止装置")
-    assert description.endswith("…")
-    assert len(description) <= 64
+    assert '<h2 class="label-name">机械式自锁防脱落牵引锁止装置</h2>' in label
+    assert '<p class="label-alt" lang="en">Mechanical self-locking traction lock</p>' in label
+    assert "李冬凉" in label
+    assert "巴彦淖尔供电公司" in label
+    assert f"{exhibit.exhibition.name} · {exhibit.area.name}" in label
+    assert "北疆工匠网" in label
+
+
+def test_the_label_leaves_out_the_description_its_research_notes_and_anything_cut_short(client):
+    source = make.report()
+    area = make.area(source, exhibition=make.exhibition(source))
+    exhibit = make.exhibit(
+        source,
+        exhibition=area.exhibition,
+        area=area,
+        name="稀土永磁电机",
+        description="使用稀土永磁材料的电机。报告未写明研发者和单位。",
+    )
+
+    label = client.get(f"/exhibits/{exhibit.slug}/label/").content.decode()
+    label = label[label.index('<article class="label">') : label.index("</article>")]
+
+    assert "报告未写明" not in label and "使用稀土永磁材料" not in label
+    assert "…" not in label
+    assert "研发者" not in label and "单位" not in label
 
 
 def test_a4_puts_four_labels_on_one_sheet_and_a6_one(client, exhibit):

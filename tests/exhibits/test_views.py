@@ -83,9 +83,11 @@ def test_the_detail_of_a_rare_earth_exhibit_lists_the_other_rare_earth_exhibits(
     assert "稀土隔热涂料" in html
 
 
-def test_an_exhibit_without_a_stated_maker_says_so_instead_of_inventing_one(client):
+def test_an_exhibit_without_a_stated_maker_says_so_once_instead_of_inventing_one(client):
     html = client.get("/exhibits/xiao-koujing-huopao-shenguan/").content.decode()
-    assert "报道没有写明这件成果的研发者或单位" in html
+    main = html[html.index("<main") : html.index("</main>")]
+    assert "研发者" not in main.split("<dl", 1)[1].split("</dl>", 1)[0]
+    assert main.count("未写明研发者") + main.count("报道没有写明这件成果的研发者或单位") == 1
 
 
 def test_the_results_partial_renders_on_its_own(client):
@@ -106,3 +108,13 @@ def test_the_results_partial_renders_on_its_own(client):
     )
     assert "<h1" not in html
     assert "预警通讯安全帽" in html
+
+
+def test_the_title_and_heading_name_the_filters_in_use(client):
+    chinese = client.get("/exhibits/?sector=xitu").content.decode()
+    english = client.get("/en/exhibits/?sector=xitu").content.decode()
+    unfiltered = client.get("/exhibits/").content.decode()
+
+    assert "<title>稀土 · 展品 · 北疆工匠网</title>" in chinese and "<h1>稀土 · 展品</h1>" in chinese
+    assert "<title>Rare earth · Exhibits · " in english and "<h1>Rare earth · Exhibits</h1>" in english
+    assert "<title>展品 · 北疆工匠网</title>" in unfiltered and "<h1>展品</h1>" in unfiltered

@@ -64,9 +64,11 @@ def anonymous() -> Client:
 def test_no_odd_query_string_gets_a_server_error(anonymous, path, queries):
     failures = []
     for query in queries:
-        response = anonymous.get(f"{path}?{query}")
-        if response.status_code not in (200, 400, 404):
-            failures.append(f"{path}?{query[:80]} -> {response.status_code}")
+        # List pages redirect a query with empty parameters to one without
+        # them (once: the target is canonical).
+        response = anonymous.get(f"{path}?{query}", follow=True)
+        if response.status_code not in (200, 400, 404) or len(response.redirect_chain) > 1:
+            failures.append(f"{path}?{query[:80]} -> {response.redirect_chain} {response.status_code}")
     assert failures == []
 
 
@@ -80,7 +82,8 @@ def test_an_invalid_filter_value_gives_the_list_with_a_clear_message(anonymous, 
 
 @pytest.mark.parametrize("page", BAD_PAGES)
 def test_a_bad_page_number_gives_a_page_of_the_list(anonymous, page):
-    response = anonymous.get(f"/exhibits/?page={page}")
+    # An empty one is dropped by a redirect first.
+    response = anonymous.get(f"/exhibits/?page={page}", follow=True)
     assert response.status_code == 200
 
 

@@ -271,10 +271,6 @@ def page_keys() -> list[str]:
         "utm_source=probe",  # a parameter the page does not read
         "q=风能&x9f3=1",
         "q=风能&q=叶片",  # twice
-        "q=",  # empty
-        "sector",  # no value at all
-        "page=1&q=风能",  # out of the page's order
-        "q=风能&&page=1",
     ],
 )
 def test_a_query_string_that_is_not_canonical_is_served_but_never_cached(client, exhibit, query):
@@ -283,6 +279,40 @@ def test_a_query_string_that_is_not_canonical_is_served_but_never_cached(client,
         assert (response.status_code, response["X-Page-Cache"]) == (200, "bypass")
     assert client.get(f"/exhibits/{exhibit.slug}/?{query}")["X-Page-Cache"] == "bypass"
     assert page_keys() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "canonical"),
+    [
+        ("q=", "/exhibits/"),  # empty
+        ("sector", "/exhibits/"),  # no value at all
+        ("q=风能&sector=&kind=&sort=", "/exhibits/?q=%E9%A3%8E%E8%83%BD"),  # a filter form's unused fields
+        ("page=1&q=风能", "/exhibits/?q=%E9%A3%8E%E8%83%BD&page=1"),  # out of the page's order
+        ("q=风能&&page=1", "/exhibits/?q=%E9%A3%8E%E8%83%BD&page=1"),
+    ],
+)
+def test_a_list_asked_with_empty_or_misordered_parameters_redirects_to_its_canonical_address(
+    client, exhibit, query, canonical
+):
+    response = client.get(f"/exhibits/?{query}")
+
+    assert (response.status_code, response["Location"]) == (301, canonical)
+    assert page_keys() == []
+    assert client.get(canonical)["X-Page-Cache"] == "miss"
+    assert client.get(canonical)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize("path", ["/craftsmen/", "/events/", "/en/exhibits/"])
+def test_every_list_with_parameters_drops_the_empty_ones(client, path):
+    response = client.get(f"{path}?page=")
+
+    assert (response.status_code, response["Location"]) == (301, path)
+
+
+def test_a_canonical_query_is_not_redirected_however_it_is_spelled(client, exhibit):
+    assert client.get("/exhibits/?q=%E9%A3%8E%E8%83%BD&page=1").status_code == 200
+    assert client.get("/exhibits/?q=风+能").status_code == 200
+    assert client.get("/exhibits/?q=风%20能").status_code == 200
 
 
 def test_random_junk_parameters_add_no_cache_entries(client, exhibit):

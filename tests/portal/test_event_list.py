@@ -1,6 +1,8 @@
 """The events page in pages of top-level events, at more events than the
 reports hold."""
 
+import datetime
+
 import pytest
 
 from portal.pages import EVENTS_PAGE_SIZE
@@ -39,3 +41,16 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(client, events)
     response = client.get("/events/?page=abc")
     assert response.status_code == 200
     assert f'href="{events[0].get_absolute_url()}"' in response.content.decode()
+
+
+def test_the_events_list_gives_each_dated_events_year_marked_when_inferred(client):
+    source = make.report()
+    conference = {"start_date": datetime.date(2025, 9, 23), "date_is_inferred": True, "inferred_note": "年份为推断"}
+    make.event(source, name="大会", **conference)
+    make.event(source, name="行动", start_date=datetime.date(2024, 7, 26))
+
+    chinese = client.get("/events/").content.decode()
+    english = client.get("/en/events/").content.decode()
+
+    assert "2025年（年份为推断）" in chinese and "2024年" in chinese
+    assert "2025 (year inferred)" in english
