@@ -58,11 +58,17 @@ def number(value) -> str:
 
 
 @register.simple_tag
-def figure_value(figure) -> str:
-    value = number(figure.value)
-    if figure.precision == "range" and figure.value_max is not None:
-        return f"{value}–{number(figure.value_max)}"
-    return value
+def figure_amount(figure) -> SafeString:
+    """A figure's number in the page's language (Figure.amount_parts: as
+    printed in Chinese, "more than 40 innovations" in English), its digits
+    set large."""
+    return mark_safe(
+        "".join(
+            format_html('<span class="num">{}</span>', text) if is_number else format_html('<span class="unit">{}</span>', text)
+            for text, is_number in figure.amount_parts()
+            if text
+        )
+    )
 
 
 @register.filter
