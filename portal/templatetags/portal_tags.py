@@ -64,7 +64,9 @@ def figure_amount(figure) -> SafeString:
     set large."""
     return mark_safe(
         "".join(
-            format_html('<span class="num">{}</span>', text) if is_number else format_html('<span class="unit">{}</span>', text)
+            format_html('<span class="num">{}</span>', text)
+            if is_number
+            else format_html('<span class="unit">{}</span>', text)
             for text, is_number in figure.amount_parts()
             if text
         )

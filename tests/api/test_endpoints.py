@@ -452,6 +452,8 @@ STABLE_FIELDS = {
         "is_headline",
         "event",
         "organisation",
+        "printed",
+        "unit_en",
     ],
     "ProgrammeOut": [*COMMON_FIELDS, "kind", "organisations"],
     "PlaceOut": [*COMMON_FIELDS, "kind", "parent"],
