@@ -28,9 +28,10 @@ _SEVERAL_EN = {"十": "dozens of", "百": "several hundred", "千": "several tho
 # A unit that starts with a Chinese myriad scales the printed number (1.8万人次 = 18,000).
 _MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
-# The number inside a printed phrase: digits (with a myriad after them) or
-# Chinese numerals, 数千 included; the words around it (余, 超, 项) are not.
-_NUMBER = re.compile(r"\d+(?:\.\d+)?[万亿]?|[数一二两三四五六七八九十百千万亿]+")
+# The number inside a printed phrase: its digits, or where it has none its
+# Chinese numerals (数千 included); the words around it (余, 超, 项, 万元) are not.
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_NUMERALS = re.compile(r"[数一二两三四五六七八九十百千万亿]+")
 
 
 def precision_of(printed: str) -> str:
@@ -81,7 +82,8 @@ def chinese_parts(printed: str) -> list[tuple[str, bool]]:
     [("40", True), ("余项", False)]; 数千人次 → [("数千", True), ("人次", False)]."""
     parts: list[tuple[str, bool]] = []
     position = 0
-    for match in _NUMBER.finditer(printed):
+    number = _DIGITS if _DIGITS.search(printed) else _NUMERALS
+    for match in number.finditer(printed):
         if match.start() > position:
             parts.append((printed[position : match.start()], False))
         parts.append((match.group(), True))

@@ -60,17 +60,17 @@ def number(value) -> str:
 @register.simple_tag
 def figure_amount(figure) -> SafeString:
     """A figure's number in the page's language (Figure.amount_parts: as
-    printed in Chinese, "more than 40 innovations" in English), its digits
-    set large."""
-    return mark_safe(
-        "".join(
-            format_html('<span class="num">{}</span>', text)
-            if is_number
-            else format_html('<span class="unit">{}</span>', text)
-            for text, is_number in figure.amount_parts()
-            if text
-        )
-    )
+    printed in Chinese, "more than 40 innovations" in English), the number
+    set large, the words before it (超, more than) and after it (余项,
+    innovations) small."""
+    pieces = []
+    seen_number = False
+    for text, is_number in figure.amount_parts():
+        seen_number = seen_number or is_number
+        if text:
+            kind = "num" if is_number else ("unit" if seen_number else "qualifier")
+            pieces.append(format_html('<span class="{}">{}</span>', kind, text))
+    return mark_safe("".join(pieces))
 
 
 @register.filter
