@@ -53,14 +53,9 @@ def test_the_figures_page_keeps_approximate_figures_as_strong_as_printed(client)
 
 def test_the_english_figures_page_says_more_than_and_several_in_english(client):
     html = client.get("/en/figures/").content.decode()
-    assert (
-        '<span class="qualifier">more than </span><span class="num">40</span><span class="unit"> innovations</span>'
-        in html
-    )
-    assert (
-        '<span class="qualifier">more than </span><span class="num">10,000</span><span class="unit"> person-times</span>'
-        in html
-    )
+    more_than = '<span class="qualifier">more than </span>'
+    assert f'{more_than}<span class="num">40</span><span class="unit"> innovations</span>' in html
+    assert f'{more_than}<span class="num">10,000</span><span class="unit"> person-times</span>' in html
     assert '<span class="num">several thousand</span><span class="unit"> person-times</span>' in html
     assert '<span class="num">12.3 million</span><span class="unit"> yuan</span>' in html
 
