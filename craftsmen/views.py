@@ -103,7 +103,9 @@ def pilot_units(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="pilot-units-total").first()
+    total = (
+        Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug=PilotCategory.adds_up_to).first()
+    )
     categories = [(b, c) for b in batches for c in b.categories.all()]
     context = {
         "batches": batches,
@@ -130,7 +132,9 @@ def pilot_units(request: HttpRequest) -> HttpResponse:
 @require_GET
 def academy_list(request: HttpRequest) -> HttpResponse:
     types = list(AcademyType.objects.published().prefetch_related(citations_prefetch()))
-    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="academies-total").first()
+    total = (
+        Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug=AcademyType.adds_up_to).first()
+    )
     groups = AcademyGroup.objects.published().prefetch_related(
         citations_prefetch(),
         Prefetch("fields", queryset=AcademyField.objects.published()),
