@@ -151,6 +151,11 @@ def academy_list(request: HttpRequest) -> HttpResponse:
             total=None if total is None else int(total.value),
             total_unit="" if total is None else total.unit,
         ),
+        # The academies' other figures (how many they train), as cards.
+        "figures": Figure.objects.published()
+        .filter(topic=Figure.Topic.ACADEMIES)
+        .exclude(slug=AcademyType.adds_up_to)
+        .prefetch_related(citations_prefetch()),
         "groups": groups,
         "academies": Academy.objects.published().select_related("academy_type").prefetch_related(citations_prefetch()),
         "breadcrumbs": [(_("工匠学院"), None)],
