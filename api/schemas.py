@@ -232,6 +232,8 @@ class FigureOut(RecordOut):
     is_headline: bool
     event: str | None
     organisation: str | None
+    printed: str
+    unit_en: str
 
     @staticmethod
     def resolve_value(figure) -> float | None:

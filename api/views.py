@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 import django_filters
 from django.core.paginator import EmptyPage, Paginator
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from ninja import NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
@@ -309,6 +309,18 @@ def _raise_unless_only_unknown_slugs(filterset: django_filters.FilterSet) -> Non
         raise ProblemError(400, "Invalid parameters", "One or more filters are not valid: " + ", ".join(errors), errors)
 
 
+def _merged_into(resource: Resource, slug: str) -> str | None:
+    """The slug of the record a former duplicate was merged into (a kind
+    whose model keeps former_slugs, as Figure does), or None."""
+    queryset = resource.queryset()
+    if not any(f.name == "former_slugs" for f in queryset.model._meta.get_fields()):
+        return None
+    for current, former in queryset.exclude(former_slugs=[]).values_list("slug", "former_slugs"):
+        if slug in former:
+            return current
+    return None
+
+
 def _register(router: Router, resource: Resource) -> None:
     params_schema = _params_schema(f"{resource.schema.__name__.removesuffix('Out')}Params", resource.filterset)
     page_schema = _page_schema(f"{resource.schema.__name__.removesuffix('Out')}Page", resource.schema)
@@ -319,6 +331,8 @@ def _register(router: Router, resource: Resource) -> None:
 
     def detail_view(request: HttpRequest, slug: Path[SlugText]):
         record = resource.queryset().filter(slug=slug).first()
+        if record is None and (merged_into := _merged_into(resource, slug)):
+            return HttpResponsePermanentRedirect(request.path.replace(f"/{slug}/", f"/{merged_into}/"))
         if record is None:
             raise ProblemError(404, "Not found", f"There is no public {resource.singular} with the slug {slug!r}.")
         return record

@@ -190,6 +190,10 @@ class PilotBatch(PublicRecord):
 class PilotCategory(PublicRecord):
     """A category of pilot unit within a batch, with its count as printed."""
 
+    # The reported total the counts of all categories make (checked by
+    # validate_portal_data and the tests, never on a public page).
+    adds_up_to = "pilot-units-total"
+
     shown_with = ("batch",)  # a category of a hidden batch says nothing
 
     batch = models.ForeignKey(PilotBatch, on_delete=models.CASCADE, related_name="categories", verbose_name="批次")
@@ -235,6 +239,8 @@ class PilotUnit(PublicRecord):
 class AcademyType(PublicRecord):
     """A kind of host institution among the 30 craftsman academies, with the
     reported count."""
+
+    adds_up_to = "academies-total"
 
     count = models.PositiveIntegerField("数量")
     unit = models.CharField("量词（原文）", max_length=10, default="家")

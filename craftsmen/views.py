@@ -23,7 +23,7 @@ from portal.caching import (
     redirect_to_canonical_query,
 )
 from portal.charts import bar_chart, ladder
-from portal.models import Figure, citations_prefetch
+from portal.models import Figure, citations_prefetch, english_requested
 from portal.seo import jsonld_for
 
 # People without a tier, per page: the real data has a dozen (one page, as
@@ -90,6 +90,14 @@ def person_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "craftsmen/person_detail.html", context)
 
 
+def batch_label(number: int) -> str:
+    """第一批 … 第四批 on Chinese pages, Batch 1 … on English ones."""
+    if english_requested():
+        return f"Batch {number}"
+    numerals = "一二三四五六七八九十"
+    return f"第{numerals[number - 1] if 0 < number <= len(numerals) else number}批"
+
+
 @require_GET
 def pilot_units(request: HttpRequest) -> HttpResponse:
     batches = list(
@@ -101,24 +109,28 @@ def pilot_units(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="pilot-units-total").first()
-    parts = [c.count for b in batches for c in b.categories.all()]
+    total = (
+        Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug=PilotCategory.adds_up_to).first()
+    )
+    categories = [(b, c) for b in batches for c in b.categories.all()]
     context = {
         "batches": batches,
+        # The numbers once: a chart and its table, the report's total as the
+        # table's last row. That the parts add up is checked in the tests.
         "chart": bar_chart(
             _("各批次试点单位数"),
-            [
-                (f"{b.display_name} · {c.display_name}", c.count, c.unit, None)
-                for b in batches
-                for c in b.categories.all()
-            ],
+            [(c.display_name, c.count, c.unit, None) for _b, c in categories],
+            anchors=[c.slug for _b, c in categories],
+            groups=[(batch_label(b.number), b.slug) for b, _c in categories],
+            group_heading=_("批次"),
+            label_heading=_("类别"),
+            total=None if total is None else int(total.value),
+            total_unit="" if total is None else total.unit,
         ),
         "total": total,
-        "parts": parts,
-        "parts_sum": sum(parts),
-        "adds_up": total is not None and total.value == sum(parts),
+        "notes": [c for _b, c in categories if c.inferred_note],
         "breadcrumbs": [(_("试点单位"), None)],
-        "meta_description": _("产业工人队伍建设改革的四批195家试点单位：各批次类别与数量，以及合计核对。"),
+        "meta_description": _("产业工人队伍建设改革的四批195家试点单位：各批次的类别与数量。"),
     }
     return render(request, "craftsmen/pilot_units.html", context)
 
@@ -126,7 +138,9 @@ def pilot_units(request: HttpRequest) -> HttpResponse:
 @require_GET
 def academy_list(request: HttpRequest) -> HttpResponse:
     types = list(AcademyType.objects.published().prefetch_related(citations_prefetch()))
-    total = Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug="academies-total").first()
+    total = (
+        Figure.objects.published().prefetch_related(citations_prefetch()).filter(slug=AcademyType.adds_up_to).first()
+    )
     groups = AcademyGroup.objects.published().prefetch_related(
         citations_prefetch(),
         Prefetch("fields", queryset=AcademyField.objects.published()),
@@ -134,9 +148,20 @@ def academy_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "types": types,
-        "types_sum": sum(t.count for t in types),
         "total": total,
-        "chart": bar_chart(_("工匠学院按类型"), [(t.display_name, t.count, t.unit, None) for t in types]),
+        "chart": bar_chart(
+            _("工匠学院按类型"),
+            [(t.display_name, t.count, t.unit, None) for t in types],
+            anchors=[t.slug for t in types],
+            label_heading=_("类型"),
+            total=None if total is None else int(total.value),
+            total_unit="" if total is None else total.unit,
+        ),
+        # The academies' other figures (how many they train), as cards.
+        "figures": Figure.objects.published()
+        .filter(topic=Figure.Topic.ACADEMIES)
+        .exclude(slug=AcademyType.adds_up_to)
+        .prefetch_related(citations_prefetch()),
         "groups": groups,
         "academies": Academy.objects.published().select_related("academy_type").prefetch_related(citations_prefetch()),
         "breadcrumbs": [(_("工匠学院"), None)],

@@ -180,7 +180,7 @@ class ProgrammeAdmin(PublicRecordAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(PublicRecordAdmin):
-    list_display = ["name", "value", "unit", "precision", "phrase", "topic", "is_headline", "citation_count"]
+    list_display = ["name", "printed", "value", "unit", "precision", "phrase", "topic", "is_headline", "citation_count"]
     list_filter = ["topic", "precision", "is_headline", "is_published"]
     search_fields = [*PublicRecordAdmin.search_fields, "phrase"]
     autocomplete_fields = ["event", "organisation"]

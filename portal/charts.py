@@ -11,20 +11,67 @@ class Bar:
     unit: str
     width_percent: float
     url: str | None = None
+    anchor: str = ""
+    # The group a row belongs to (a pilot batch), and the group's id.
+    group: str = ""
+    group_anchor: str = ""
+
+
+@dataclass
+class BarGroup:
+    name: str
+    anchor: str
+    bars: list[Bar]
 
 
 @dataclass
 class BarChart:
     title: str
     bars: list[Bar]
+    # The total the report gives for these parts, shown as the table's last
+    # row (the parts are checked against it in the tests, not on the page).
+    total: int | None = None
+    total_unit: str = ""
+    group_heading: str = ""
+    label_heading: str = ""
+
+    @property
+    def grouped(self) -> bool:
+        return any(bar.group for bar in self.bars)
+
+    @property
+    def sections(self) -> list[BarGroup]:
+        """The rows in runs of one group each (one run when ungrouped)."""
+        sections: list[BarGroup] = []
+        for bar in self.bars:
+            if not sections or sections[-1].anchor != bar.group_anchor or sections[-1].name != bar.group:
+                sections.append(BarGroup(bar.group, bar.group_anchor, []))
+            sections[-1].bars.append(bar)
+        return sections
 
 
-def bar_chart(title: str, rows: list[tuple[str, int, str, str | None]]) -> BarChart:
+def bar_chart(
+    title: str,
+    rows: list[tuple[str, int, str, str | None]],
+    *,
+    anchors: list[str] | None = None,
+    groups: list[tuple[str, str]] | None = None,
+    group_heading: str = "",
+    label_heading: str = "",
+    total: int | None = None,
+    total_unit: str = "",
+) -> BarChart:
     """rows: (label, value, unit, url). Bars scale to the largest value; a
-    bar never shrinks below a sliver, so a count of 1 still shows."""
+    bar never shrinks below a sliver, so a count of 1 still shows. anchors:
+    an id for each row's table row; groups: (name, id) of each row's group,
+    consecutive rows of one group sharing one cell."""
     largest = max((value for _, value, _, _ in rows), default=0) or 1
     bars = [Bar(label, value, unit, round(max(value / largest * 100, 1.5), 2), url) for label, value, unit, url in rows]
-    return BarChart(title, bars)
+    for bar, anchor in zip(bars, anchors or [], strict=False):
+        bar.anchor = anchor
+    for bar, (name, anchor) in zip(bars, groups or [], strict=False):
+        bar.group, bar.group_anchor = name, anchor
+    return BarChart(title, bars, total, total_unit, group_heading, label_heading)
 
 
 @dataclass

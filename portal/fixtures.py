@@ -29,7 +29,7 @@ from simple_history.utils import get_m2m_field_name, get_m2m_reverse_field_name
 
 from portal import search
 from portal.caching import bump_content_version
-from portal.models import Citation, FixtureLoad, Report
+from portal.models import Citation, Figure, FixtureLoad, Report
 from portal.reports import paragraphs_of, report_path
 
 FIXTURES_DIR = settings.BASE_DIR / "fixtures"
@@ -397,6 +397,30 @@ def load_fixtures(directory: Path = FIXTURES_DIR, if_changed: bool = False) -> L
     return result
 
 
+def sum_problems() -> list[str]:
+    """Parts that do not add up to the total the report gives: every kind of
+    record that declares adds_up_to (a Figure's slug) is summed by its count.
+    These checks stay here and in the tests; the pages show the parts and the
+    total as the report gives them."""
+    problems = []
+    for model in apps.get_models():
+        slug = getattr(model, "adds_up_to", None)
+        if not slug:
+            continue
+        total = Figure.objects.filter(slug=slug).first()
+        parts = list(model.objects.values_list("count", flat=True))
+        if not parts:
+            continue
+        if total is None:
+            problems.append(f"{model._meta.label}: the total figure {slug!r} is missing")
+        elif total.value != sum(parts):
+            listing = " + ".join(str(n) for n in parts)
+            problems.append(
+                f"{model._meta.label}: {listing} = {sum(parts)}, but {slug} says {total.value.normalize():f}"
+            )
+    return problems
+
+
 @dataclass
 class ValidationResult:
     files: int = 0
@@ -425,6 +449,8 @@ def validate_fixtures(directory: Path = FIXTURES_DIR) -> ValidationResult:
         return result
     with transaction.atomic(), search.sync_suspended():
         loaded = _Loader().load(records)
+        if not loaded.errors:
+            result.problems.extend(sum_problems())
         transaction.set_rollback(True)
     result.problems.extend(loaded.errors)
     result.unchecked_reports = loaded.unchecked_reports

@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal import amounts
+
 
 class TrackedQuerySet(models.QuerySet):
     """For models whose every edit keeps a history record: bulk updates
@@ -586,17 +588,37 @@ class Figure(PublicRecord):
         EVENTS = "events", _("活动")
 
     class Precision(models.TextChoices):
-        EXACT = "exact", _("确数")
-        MORE_THAN = "more_than", _("约数（余、超）")
-        RANGE = "range", _("区间")
-        VAGUE = "vague", _("概数（数千等）")
+        # Set by the number as printed (portal.amounts.precision_of); the
+        # labels say which words of the report give each one.
+        EXACT = amounts.EXACT, _("确数")
+        MORE_THAN = amounts.MORE_THAN, _("多于（余、超）")
+        ABOUT = amounts.ABOUT, _("近似（约）")
+        SEVERAL = amounts.SEVERAL, _("概数（数千等）")
+        RANGE = amounts.RANGE, _("区间（至）")
 
     topic = models.CharField("主题", max_length=20, choices=Topic.choices)
-    value = models.DecimalField("数值", max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        "数值", max_digits=14, decimal_places=2, null=True, blank=True, help_text="概数（数千等）不填。"
+    )
     value_max = models.DecimalField("区间上限", max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField("单位", max_length=20, blank=True)
+    unit_en = models.CharField(
+        "英文单位",
+        max_length=40,
+        blank=True,
+        help_text="复数形式，如 innovations、person-times、yuan；百分数填 %。数值按单位中的“万”“亿”换算。",
+    )
     precision = models.CharField("精确程度", max_length=20, choices=Precision.choices, default=Precision.EXACT)
+    printed = models.CharField(
+        "数字原文", max_length=40, help_text="数字在报告中的写法，逐字照录，如“40余项”“超万人次”“数千人次”。"
+    )
     phrase = models.CharField("原文表述", max_length=200, help_text="报告中的原话，逐字照录。")
+    former_slugs = models.JSONField(
+        "曾用网址标识",
+        default=list,
+        blank=True,
+        help_text="并入本记录的重复记录的旧标识；旧链接（页内锚点、API 地址）仍指向这里。",
+    )
     is_headline = models.BooleanField("首页重点数字", default=False)
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name="相关活动"
@@ -619,11 +641,39 @@ class Figure(PublicRecord):
     def get_absolute_url(self) -> str:
         return reverse("figures") + f"#{self.slug}"
 
+    def amount_parts(self) -> list[tuple[str, bool]]:
+        """The number in the page's language as (text, is_the_number) pieces:
+        as printed on Chinese pages, its English wording on English ones."""
+        if english_requested():
+            return amounts.english_parts(
+                precision=self.precision,
+                value=self.value,
+                value_max=self.value_max,
+                unit=self.unit,
+                unit_en=self.unit_en,
+                printed=self.printed,
+            )
+        return amounts.chinese_parts(self.printed)
+
+    @property
+    def amount(self) -> str:
+        """The number as a reader reads it: "40余项" / "more than 40 innovations"."""
+        return amounts.plain(self.amount_parts())
+
     def clean(self):
+        errors = {}
+        if self.printed and self.printed not in self.phrase:
+            errors["printed"] = "数字原文须出自原文表述。"
+        if self.printed and amounts.precision_of(self.printed) != self.precision:
+            errors["precision"] = (
+                f"按数字原文，精确程度应为“{self.Precision(amounts.precision_of(self.printed)).label}”。"
+            )
         if self.precision == self.Precision.RANGE and (self.value is None or self.value_max is None):
-            raise ValidationError({"value_max": "区间须有上下限。"})
-        if self.precision != self.Precision.VAGUE and self.value is None:
-            raise ValidationError({"value": "除概数外，数值必填。"})
+            errors["value_max"] = "区间须有上下限。"
+        if self.precision != self.Precision.SEVERAL and self.value is None:
+            errors["value"] = "除概数外，数值必填。"
+        if errors:
+            raise ValidationError(errors)
 
 
 class FixtureLoad(models.Model):

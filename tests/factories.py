@@ -65,7 +65,16 @@ def programme(source=None, **fields) -> Programme:
 
 
 def figure(source=None, **fields) -> Figure:
-    defaults = {"topic": Figure.Topic.EXHIBITION, "value": 40, "unit": "项", "phrase": "40余项", "is_headline": True}
+    defaults = {
+        "topic": Figure.Topic.EXHIBITION,
+        "value": 40,
+        "unit": "项",
+        "unit_en": "innovations",
+        "precision": Figure.Precision.MORE_THAN,
+        "printed": "40余项",
+        "phrase": "40余项",
+        "is_headline": True,
+    }
     return _named(Figure, "figure", source, **(defaults | fields))
 
 

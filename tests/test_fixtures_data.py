@@ -306,7 +306,60 @@ def test_the_headline_figures_of_both_reports_are_present():
 
 def test_approximate_figures_say_how_approximate_they_are():
     for figure in Figure.objects.all():
-        if "余" in figure.phrase or "超" in figure.phrase:
+        if "余" in figure.printed or "超" in figure.printed:
             assert figure.precision == Figure.Precision.MORE_THAN, figure.slug
         if figure.precision == Figure.Precision.RANGE:
             assert figure.value < figure.value_max, figure.slug
+        if figure.precision == Figure.Precision.ABOUT:
+            assert "约" in figure.printed, figure.slug
+
+
+@pytest.mark.usefixtures("reports")
+def test_every_figure_reads_in_chinese_as_the_number_printed_in_its_first_cited_paragraph():
+    """The card's Chinese is the phrase as printed, found in the paragraph
+    the figure cites first (a merged figure's later paragraphs may word it
+    differently: 40余项 in paragraph 15, 40余件 in paragraph 44)."""
+    from django.utils import translation
+
+    wrong = []
+    with translation.override("zh-hans"):
+        for figure in Figure.objects.all():
+            first = figure.sorted_citations[0]
+            text = paragraphs(first.report.file_name)[first.paragraph - 1]
+            if not figure.amount or figure.amount != figure.printed or figure.amount not in text:
+                wrong.append(f"{figure.slug}: {figure.amount!r}")
+    assert wrong == []
+
+
+def test_every_figure_reads_in_english_without_chinese_and_as_strong_as_printed():
+    from django.utils import translation
+
+    wording = {
+        Figure.Precision.MORE_THAN: "more than ",
+        Figure.Precision.SEVERAL: "several ",
+        Figure.Precision.RANGE: " to ",
+    }
+    with translation.override("en"):
+        for figure in Figure.objects.all():
+            assert figure.unit_en, figure.slug
+            assert not re.search(r"[\u4e00-\u9fff]", figure.amount), figure.slug
+            assert re.search(r"\d|several|dozens|tens", figure.amount), figure.slug
+            if figure.precision in wording:
+                assert wording[figure.precision] in figure.amount, figure.slug
+            else:
+                assert not figure.amount.startswith(("more", "about", "several")), figure.slug
+
+
+def test_one_reported_number_is_one_figure():
+    """The same number in the same words of the same report is one record
+    citing every paragraph it appears in, not two records."""
+    exhibits = Figure.objects.get(slug="zhanchu-chengguo-40-yu-xiang")
+    assert [c.paragraph for c in exhibits.sorted_citations] == [15, 44]
+    assert exhibits.former_slugs == ["canzhan-chengguo-40-yu-jian"]
+    assert not Figure.objects.filter(slug="canzhan-chengguo-40-yu-jian").exists()
+    seen = {}
+    for figure in Figure.objects.all():
+        for citation in figure.sorted_citations:
+            key = (citation.report_id, citation.paragraph, figure.printed)
+            assert key not in seen, f"{figure.slug} and {seen.get(key)}"
+            seen[key] = figure.slug

@@ -130,16 +130,24 @@ def test_the_home_page_shows_the_headline_figures_with_their_sources(client):
     assert html.count('class="source-link"') >= 4
 
 
-def test_the_pilot_units_page_shows_the_batches_and_that_they_add_up(client):
+def test_the_pilot_units_page_shows_each_batchs_numbers_once_in_one_chart_and_table_with_the_total(client):
     html = client.get("/pilot-units/").content.decode()
-    assert "21 + 40 + 20 + 60 + 54 = 195" in html
-    assert "check-ok" in html
     assert "全面试点点和项目试点单位" in html
+    assert html.count('<figure class="chart">') == 1
+    assert html.count("<table") == 1
+    assert '<th scope="row" colspan="2">合计</th><td class="n">195家</td>' in html
+    # Each batch's number once in the chart and once in its table, nowhere else.
+    for number in ["21", "40", "20", "60", "54"]:
+        assert html.count(f">{number}<small>家</small>") == 1, number
+        assert html.count(f'<td class="n">{number}家</td>') == 1, number
+    assert "核对" not in html and " + " not in html
 
 
-def test_the_academies_page_shows_the_types_the_fields_and_the_named_academies(client):
+def test_the_academies_page_shows_the_types_and_the_total_as_a_table_the_fields_and_the_named_academies(client):
     html = client.get("/academies/").content.decode()
-    assert "19 + 9 + 1 + 1 = 30" in html
+    assert '<th scope="row">职业院校</th><td class="n">19家</td>' in html
+    assert '<th scope="row">合计</th><td class="n">30家</td>' in html
+    assert "核对" not in html and "19 + 9" not in html
     for field in ["新能源", "现代乳业", "绿色算力", "绿电铝", "人工智能"]:
         assert field in html
     assert "包头职业技术学院" in html
@@ -151,7 +159,7 @@ def test_the_craftsmen_page_draws_the_ladder_and_baotous_counts(client):
     assert '<svg viewBox="0 0 320' in html
     for tier in ["大国工匠", "北疆工匠", "企业工匠", "北疆工匠培育对象"]:
         assert tier in html
-    for count in ["167 人", "24 位", "20 人"]:
+    for count in ["167人", "24位", "20人"]:
         assert count in html
     assert "高凤林" in html
 

@@ -137,6 +137,7 @@ def academies_page():
             make.academy_field(source, group=group)
             make.academy_type(source)
             make.academy(source, groups=[group], academy_type=make.academy_type(source))
+            make.figure(source, topic="academies")
 
     return "/academies/", grow
 
@@ -300,7 +301,7 @@ PAGES = {
     "craftsmen page 2": (craftsmen_later_page, 4),
     "person": (person_page, 5),
     "pilot units": (pilot_units_page, 7),
-    "academies": (academies_page, 11),
+    "academies": (academies_page, 13),  # + the academies' other figures and their citations
     "academy": (academy_page, 4),
     "events": (events_page, 7),
     "events page 2": (events_later_page, 4),

@@ -58,11 +58,19 @@ def number(value) -> str:
 
 
 @register.simple_tag
-def figure_value(figure) -> str:
-    value = number(figure.value)
-    if figure.precision == "range" and figure.value_max is not None:
-        return f"{value}–{number(figure.value_max)}"
-    return value
+def figure_amount(figure) -> SafeString:
+    """A figure's number in the page's language (Figure.amount_parts: as
+    printed in Chinese, "more than 40 innovations" in English), the number
+    set large, the words before it (超, more than) and after it (余项,
+    innovations) small."""
+    pieces = []
+    seen_number = False
+    for text, is_number in figure.amount_parts():
+        seen_number = seen_number or is_number
+        if text:
+            kind = "num" if is_number else ("unit" if seen_number else "qualifier")
+            pieces.append(format_html('<span class="{}">{}</span>', kind, text))
+    return mark_safe("".join(pieces))
 
 
 @register.filter

@@ -80,6 +80,16 @@ def test_each_detail_endpoint_gives_the_record_and_404_for_an_unknown_or_unpubli
         assert problem["title"] and problem["type"] and slug in problem["detail"]
 
 
+def test_a_figure_merged_into_another_redirects_from_its_former_slug(client):
+    kept = make.figure(slug="kept", former_slugs=["merged-away"])
+    make.figure(slug="other")
+    response = client.get("/api/v1/figures/merged-away/")
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/figures/kept/"
+    assert get_json(client, response["Location"])["slug"] == kept.slug
+    assert client.get("/api/v1/figures/never-was/").status_code == 404
+
+
 def test_the_reports_endpoint_lists_the_sources_that_citations_name(client):
     source = make.report(slug="jiangxin", title="匠心筑北疆")
     body = get_json(client, "/api/v1/reports/")
@@ -453,6 +463,8 @@ STABLE_FIELDS = {
         "is_headline",
         "event",
         "organisation",
+        "printed",
+        "unit_en",
     ],
     "ProgrammeOut": [*COMMON_FIELDS, "kind", "organisations"],
     "PlaceOut": [*COMMON_FIELDS, "kind", "parent"],

@@ -88,8 +88,8 @@ def records(db):
     make.pilot_category(source, batch=make.pilot_batch(source, slug="batch"))
     make.academy(source, slug="school", groups=[make.academy_group(source)], academy_type=make.academy_type(source))
     make.event(source, slug="meeting").hosts.add(firm)
-    make.figure(source, slug="figure", value=None, precision="vague")
-    make.figure(source, slug="range", value=1, value_max=2, precision="range")
+    make.figure(source, slug="figure", value=None, precision="several", printed="数千人次", phrase="数千人次")
+    make.figure(source, slug="range", value=1, value_max=2, precision="range", printed="1至2场", phrase="1至2场")
     make.programme(source, slug="programme").organisations.add(firm)
 
 

@@ -265,3 +265,36 @@ def test_reports_not_at_hand_names_the_fixtures_report_files_missing_from_report
     (tmp_path / "r.txt").write_text(REPORT_TEXT, encoding="utf-8")
 
     assert reports_not_at_hand(fixtures) == ["s.txt"]
+
+
+def test_validate_portal_data_says_when_the_parts_do_not_add_up_to_the_reported_total(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    cite = [{"report": "r", "paragraph": 1, "excerpt": "第一段"}]
+    figure = {
+        "model": "portal.figure",
+        "slug": "academies-total",
+        "fields": {
+            "name": "总数",
+            "topic": "academies",
+            "value": 30,
+            "unit": "家",
+            "printed": "第一段",
+            "phrase": "第一段",
+        },
+        "citations": cite,
+    }
+    types = [
+        {
+            "model": "craftsmen.academytype",
+            "slug": slug,
+            "fields": {"name": slug, "count": count, "phrase": "第一段"},
+            "citations": cite,
+        }
+        for slug, count in [("a", 19), ("b", 9)]
+    ]
+    write(fixtures, "01.json", [report_record(), figure, *types])
+
+    with pytest.raises(CommandError) as raised:
+        call_command("validate_portal_data", directory=str(fixtures))
+
+    assert "craftsmen.AcademyType: 19 + 9 = 28, but academies-total says 30" in str(raised.value)

@@ -43,10 +43,30 @@ def test_an_organisation_page_shows_what_it_did_and_its_exhibits(client):
     assert 'href="/organisations/neimenggu-dianli-jituan/"' in html
 
 
-def test_the_figures_page_keeps_approximate_figures_approximate(client):
+def test_the_figures_page_keeps_approximate_figures_as_strong_as_printed(client):
     html = client.get("/figures/").content.decode()
-    assert "40余项" in html
-    assert "（约数）" in html
+    assert '<span class="num">40</span><span class="unit">余项</span>' in html
+    assert '<span class="qualifier">超</span><span class="num">万</span><span class="unit">人次</span>' in html
+    assert '<span class="num">数千</span><span class="unit">人次</span>' in html
+    assert "约数" not in html and "概数" not in html
+
+
+def test_the_english_figures_page_says_more_than_and_several_in_english(client):
+    html = client.get("/en/figures/").content.decode()
+    more_than = '<span class="qualifier">more than </span>'
+    assert f'{more_than}<span class="num">40</span><span class="unit"> innovations</span>' in html
+    assert f'{more_than}<span class="num">10,000</span><span class="unit"> person-times</span>' in html
+    assert '<span class="num">several thousand</span><span class="unit"> person-times</span>' in html
+    assert '<span class="num">12.3 million</span><span class="unit"> yuan</span>' in html
+
+
+def test_the_merged_exhibits_figure_cites_both_paragraphs_and_keeps_its_old_anchor(client):
+    html = client.get("/figures/").content.decode()
+    card = html[html.index('id="zhanchu-chengguo-40-yu-xiang"') :]
+    card = card[: card.index("</div>")]
+    assert '<span id="canzhan-chengguo-40-yu-jian"></span>' in card
+    assert "#p15" in card and "#p44" in card
+    assert html.count("canzhan-chengguo-40-yu-jian") == 1
 
 
 def test_the_sources_page_says_which_title_is_ours(client):

@@ -522,6 +522,8 @@ class Generator:
             topic=topic,
             value=value,
             unit=unit,
+            unit_en="yuan" if unit == "万元" else noun_en,
+            printed=f"{value}{unit}",
             phrase=phrase,
             event=rng.choice(events) if events and rng.random() < 0.5 else None,
             organisation=rng.choice(organisations) if rng.random() < 0.5 else None,
