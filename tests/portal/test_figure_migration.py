@@ -1,4 +1,4 @@
-"""portal 0009 on a database loaded before it: the vague kind becomes
+"""portal 0010 on a database loaded before it: the vague kind becomes
 "several", printed numbers are filled in, and the two records of the 40余
 exhibits become one, its citations moved to the record that stays."""
 
@@ -8,8 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-BEFORE = [("portal", "0008_report_short_title")]
-AFTER = [("portal", "0009_figure_printed_number_and_precision")]
+BEFORE = [("portal", "0009_search_document_analyzer_version")]
+AFTER = [("portal", "0010_figure_printed_number_and_precision")]
 
 
 def migrate(targets):

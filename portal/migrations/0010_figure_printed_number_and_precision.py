@@ -60,7 +60,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0008_report_short_title"),
+        ("portal", "0009_search_document_analyzer_version"),
     ]
 
     operations = [
