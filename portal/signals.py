@@ -87,11 +87,21 @@ def search_schema_after_migrate(sender, using="default", **kwargs):
     search.ensure_search_schema(connections[using])
     # Documents analysed by an older analyzer (or before the version was
     # recorded) are rebuilt once, after every migration has run, so an
-    # existing database gets the new terms with `migrate` alone.
-    if using == DEFAULT_DB_ALIAS and not search.analysis_is_current(using):
+    # existing database gets the new terms with `migrate` alone. A partial
+    # migrate (to a named migration) leaves them: the records' tables may
+    # not match the models yet, and the next full migrate rebuilds.
+    if using == DEFAULT_DB_ALIAS and not search.analysis_is_current(using) and _fully_migrated(using):
         with transaction.atomic(using=using):
             search.rebuild()
             bump_content_version()
+
+
+def _fully_migrated(using: str) -> bool:
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
 
 
 @receiver(pre_create_historical_record)

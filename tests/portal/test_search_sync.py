@@ -129,3 +129,18 @@ def test_migrating_a_database_whose_documents_are_current_does_not_rebuild_them(
     monkeypatch.setattr(search, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt current documents"))
     search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
     assert found("F12") == ["F-12芳纶防割手套"]
+
+
+def test_a_partial_migrate_leaves_older_documents_for_the_next_full_one(monkeypatch):
+    from django.apps import apps
+
+    from portal import signals
+    from portal.models import SearchDocument
+
+    source = make.report()
+    make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
+    SearchDocument.objects.update(analyzer=1)
+    monkeypatch.setattr(signals, "_fully_migrated", lambda using: False)
+    monkeypatch.setattr(search, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt before every migration ran"))
+    signals.search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+    assert set(SearchDocument.objects.values_list("analyzer", flat=True)) == {1}
