@@ -3,6 +3,9 @@ labelled with its number, and the same rows as a table."""
 
 from dataclasses import dataclass
 
+from portal.models import english_requested
+from portal.units import english_unit
+
 
 @dataclass
 class Bar:
@@ -23,6 +26,8 @@ def bar_chart(title: str, rows: list[tuple[str, int, str, str | None]]) -> BarCh
     """rows: (label, value, unit, url). Bars scale to the largest value; a
     bar never shrinks below a sliver, so a count of 1 still shows."""
     largest = max((value for _, value, _, _ in rows), default=0) or 1
+    if english_requested():
+        rows = [(label, value, english_unit(unit), url) for label, value, unit, url in rows]
     bars = [Bar(label, value, unit, round(max(value / largest * 100, 1.5), 2), url) for label, value, unit, url in rows]
     return BarChart(title, bars)
 
@@ -53,7 +58,7 @@ def ladder(tiers) -> tuple[list[Rung], int]:
         rungs.append(
             Rung(
                 label=tier.display_name,
-                role=tier.ladder_role,
+                role=tier.ladder_role_en if english_requested() and tier.ladder_role_en else tier.ladder_role,
                 x=round((LADDER_WIDTH - width) / 2, 1),
                 y=y,
                 width=round(width, 1),

@@ -123,6 +123,8 @@ class PublishedIterable(ModelIterable):
             for text in naming:
                 if getattr(record, f"_names_hidden_{text}", False):
                     setattr(record, text, "")
+                    if hasattr(record, f"{text}_en"):  # its English twin names the same records
+                        setattr(record, f"{text}_en", "")
             yield record
 
 
@@ -289,7 +291,9 @@ class Report(models.Model):
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_is_inferred = models.BooleanField("年份为推断", default=False)
+    date_as_written_en = models.CharField("日期（英文）", max_length=100, blank=True)
     year_reasoning = models.TextField("年份推断依据", blank=True)
+    year_reasoning_en = models.TextField("英文年份推断依据", blank=True)
     description = models.TextField("简介（本站撰写）", blank=True)
     description_en = models.TextField("英文简介", blank=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
@@ -387,6 +391,7 @@ class PublicRecord(models.Model):
     inferred_note = models.TextField(
         "推断说明", blank=True, help_text="记录中凡属推断（而非报告明言）的内容，在此写明推断了什么、依据是什么。"
     )
+    inferred_note_en = models.TextField("英文推断说明", blank=True)
     is_published = models.BooleanField("公开", default=True)
     order = models.PositiveIntegerField("排序", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -397,7 +402,7 @@ class PublicRecord(models.Model):
     shown_with: tuple[str, ...] = ()
     # Texts that name the records of a relation in words (an exhibit's
     # makers as the report wrote them): shown only while none of those
-    # records is hidden (published() blanks them).
+    # records is hidden (published() blanks them, and their `<text>_en`).
     text_naming: dict[str, str] = {}
 
     objects = PublicQuerySet.as_manager()
@@ -494,6 +499,7 @@ class Event(PublicRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts", verbose_name="所属活动"
     )
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
+    date_as_written_en = models.CharField("日期（英文）", max_length=100, blank=True)
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     date_is_inferred = models.BooleanField(
@@ -503,6 +509,7 @@ class Event(PublicRecord):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="地点"
     )
     theme = models.CharField("主题（原文）", max_length=200, blank=True)
+    theme_en = models.CharField("英文主题", max_length=250, blank=True)
     hosts = models.ManyToManyField(Organisation, blank=True, related_name="hosted_events", verbose_name="主办单位")
 
     objects = EventQuerySet.as_manager()
