@@ -212,8 +212,71 @@ def test_the_checker_finds_chinese_on_an_english_page_outside_a_marked_element()
 
 
 def test_the_checker_finds_english_words_and_attributes_on_a_chinese_page():
-    html = '<html lang="zh-Hans"><body><p>名称 (descending)</p><img alt="photo"><script>var x = "code";</script><p lang="en">Gao Fenglin</p><p>F-12 手套 CSV</p></body></html>'
+    html = (
+        '<html lang="zh-Hans"><body><p>名称 (descending)</p><img alt="photo"><script>var x = "code";</script>'
+        '<p lang="en">Gao Fenglin</p><p>F-12 手套 CSV</p><p><code>name_en</code> http://example.org/a-b/</p>'
+        "</body></html>"
+    )
     assert [problem.split(": ", 1)[1] for problem in wrong_language(html, english=False)] == [
         "'descending' in '名称 (descending)'",
         "'photo' in 'photo'",
     ]
+
+
+# Every record text shown to readers, with its English twin.
+TEXT_PAIRS = [
+    "description",
+    "inferred_note",
+    "date_as_written",
+    "year_reasoning",
+    "makers_as_written",
+    "relation_note",
+    "layout_as_written",
+    "title",
+    "theme",
+    "recognition",
+    "ladder_role",
+    "problem",
+    "how_it_works",
+]
+
+
+def test_every_record_text_in_the_fixtures_has_its_english_written(portal_data):
+    from portal.models import Report
+
+    missing, joined = [], []
+    for model in [Report, *(m for m in apps.get_models() if hasattr(m.objects, "published"))]:
+        fields = {f.name for f in model._meta.get_fields()}
+        pairs = [name for name in TEXT_PAIRS if name in fields and f"{name}_en" in fields]
+        if model is Report:
+            pairs.remove("title")  # a report's title_en is its English title, checked with the sources
+        for record in model.objects.all():
+            for name in pairs:
+                chinese, english = getattr(record, name), getattr(record, f"{name}_en")
+                if chinese and not english:
+                    missing.append(f"{model._meta.label} {record.slug} {name}_en")
+                if (
+                    " / " in chinese
+                    and HAN.search(chinese.split(" / ", 1)[0])
+                    and not HAN.search(chinese.split(" / ")[-1])
+                ):
+                    joined.append(f"{model._meta.label} {record.slug} {name}")
+                if HAN.search(english or ""):
+                    joined.append(f"{model._meta.label} {record.slug} {name}_en has Chinese")
+    assert missing == []
+    assert joined == [], "a Chinese text holds its English after “ / ”, or an English one holds Chinese"
+
+
+def test_every_inference_opens_with_one_short_sentence_in_both_languages(portal_data):
+    from django.utils import translation
+
+    from portal.templatetags.portal_tags import inference
+
+    for model in apps.get_models():
+        if not hasattr(model.objects, "published"):
+            continue
+        for record in model.objects.exclude(inferred_note=""):
+            for language in ("zh-hans", "en"):
+                with translation.override(language):
+                    note = inference(record)
+                assert note["reasoning"] and len(note["summary"]) <= 40, (record.slug, language, note["summary"])
