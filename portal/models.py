@@ -389,9 +389,14 @@ class PublicRecord(models.Model):
     description = models.TextField("简介（本站撰写）", blank=True)
     description_en = models.TextField("英文简介", blank=True)
     inferred_note = models.TextField(
-        "推断说明", blank=True, help_text="记录中凡属推断（而非报告明言）的内容，在此写明推断了什么、依据是什么。"
+        "推断说明",
+        blank=True,
+        help_text="记录中凡属推断（而非报告明言）的内容：第一句是简短结论（如“年份为推断。”），"
+        "页面直接显示；其后写推断了什么、依据是什么，页面收在“展开”里。",
     )
-    inferred_note_en = models.TextField("英文推断说明", blank=True)
+    inferred_note_en = models.TextField(
+        "英文推断说明", blank=True, help_text="推断说明的英文，同样以一句简短结论开头（如“Year inferred.”）。"
+    )
     is_published = models.BooleanField("公开", default=True)
     order = models.PositiveIntegerField("排序", default=0)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
