@@ -48,6 +48,7 @@ class RecordOut(Schema):
     description: str
     description_en: str
     inferred_note: str
+    inferred_note_en: str
     url: str | None
     citations: list[CitationOut]
 
@@ -68,8 +69,11 @@ class ExhibitOut(RecordOut):
     sectors: list[str]
     makers: list[str]
     makers_as_written: str
+    makers_as_written_en: str
     problem: str
+    problem_en: str
     how_it_works: str
+    how_it_works_en: str
 
     @staticmethod
     def resolve_exhibition(exhibit) -> str | None:
@@ -98,6 +102,7 @@ class ExhibitOut(RecordOut):
 
 class PersonOut(RecordOut):
     title: str
+    title_en: str
     organisation: str | None
     tier: str | None
     tier_basis: str
@@ -116,6 +121,7 @@ class TierOut(RecordOut):
     rank: int
     is_trainee: bool
     ladder_role: str
+    ladder_role_en: str
     region: str | None
 
     @staticmethod
@@ -164,6 +170,7 @@ class AcademyOut(RecordOut):
     groups: list[str]
     organisation: str | None
     recognition: str
+    recognition_en: str
     recognised_by: str | None
 
     @staticmethod
@@ -187,11 +194,13 @@ class EventOut(RecordOut):
     kind: str
     parent: str | None
     date_as_written: str
+    date_as_written_en: str
     start_date: date | None
     end_date: date | None
     date_is_inferred: bool
     place: str | None
     theme: str
+    theme_en: str
     hosts: list[str]
 
     @staticmethod
@@ -281,9 +290,11 @@ class ReportOut(Schema):
     title_en: str
     publisher: str
     date_as_written: str
+    date_as_written_en: str
     year: int | None
     year_is_inferred: bool
     year_reasoning: str
+    year_reasoning_en: str
     description: str
     description_en: str
     url: str

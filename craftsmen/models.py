@@ -91,6 +91,7 @@ class Tier(PublicRecord):
     ladder_role = models.CharField(
         "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报告用词。"
     )
+    ladder_role_en = models.CharField("梯队作用（英文）", max_length=40, blank=True)
     region = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tiers", verbose_name="所属地区"
     )
@@ -115,6 +116,7 @@ class Person(PublicRecord):
         GROUP_LABEL = "group_label", _("仅在群体称谓下被点名")
 
     title = models.CharField("职务、称号（原文）", max_length=200, blank=True)
+    title_en = models.CharField("职务、称号（英文）", max_length=250, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name="单位"
     )
@@ -266,6 +268,7 @@ class AcademyGroup(PublicRecord):
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="academy_groups", verbose_name="相关活动"
     )
     relation_note = models.TextField("与其他群组的关系", blank=True)
+    relation_note_en = models.TextField("与其他群组的关系（英文）", blank=True)
 
     class Meta(PublicRecord.Meta):
         verbose_name = "工匠学院群组"
@@ -302,6 +305,7 @@ class Academy(PublicRecord):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="academies", verbose_name="机构"
     )
     recognition = models.CharField("认定、荣誉（原文）", max_length=200, blank=True)
+    recognition_en = models.CharField("认定、荣誉（英文）", max_length=250, blank=True)
     recognised_by = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

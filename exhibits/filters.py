@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Exists, OuterRef
+from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
 from craftsmen.models import Tier
@@ -8,6 +9,10 @@ from portal import search
 from portal.filtering import FastSelect
 from portal.models import Organisation
 from portal.text import MAX_QUERY_LENGTH
+
+
+def display_name(record) -> str:
+    return record.display_name
 
 
 class ExhibitFilter(django_filters.FilterSet):
@@ -60,7 +65,14 @@ class ExhibitFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(("order", "report"), ("name", "name")),
-        field_labels={"order": _("报道中的顺序"), "name": _("名称")},
+        # The descending labels are ours: django-filter's "%s (descending)"
+        # has no Chinese and would read half English on a Chinese page.
+        field_labels={
+            "order": _("报道中的顺序"),
+            "-report": _("报道中的顺序（倒序）"),
+            "name": _("名称"),
+            "-name": _("名称（倒序）"),
+        },
         empty_label=None,
         widget=FastSelect,
     )
@@ -68,6 +80,13 @@ class ExhibitFilter(django_filters.FilterSet):
     class Meta:
         model = Exhibit
         fields = ["q", "sector", "kind", "area", "organisation", "tier"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Options named in the page's language (a record's __str__ is its Chinese name).
+        for field in self.form.fields.values():
+            if isinstance(field, ModelChoiceField):
+                field.label_from_instance = display_name
 
     def filter_maker_tier(self, queryset, name, value):
         # Only makers the public may see: a hidden maker's tier would

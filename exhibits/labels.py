@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from exhibits.models import Exhibit, ExhibitionArea
 from portal.addresses import absolute_url
 from portal.models import english_requested
+from portal.templatetags.portal_tags import local
 
 LAYOUTS = ("a6", "a4")
 
@@ -47,7 +48,9 @@ def _label(request: HttpRequest, exhibit: Exhibit) -> dict:
     makers = [maker.display_name for maker in exhibit.makers.all()]
     return {
         "exhibit": exhibit,
-        "makers": (", " if english_requested() else "、").join(makers) if makers else exhibit.makers_as_written,
+        "makers": (", " if english_requested() else "、").join(makers)
+        if makers
+        else local(exhibit, "makers_as_written"),
         "url": url,
         "qr": qr_svg(url),
     }

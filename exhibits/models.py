@@ -98,6 +98,7 @@ class Exhibition(PublicRecord):
         verbose_name="布展单位",
     )
     layout_as_written = models.CharField("展示格局（原文）", max_length=100, blank=True)
+    layout_as_written_en = models.CharField("展示格局（英文）", max_length=150, blank=True)
     board_count = models.PositiveSmallIntegerField("板块数", null=True, blank=True)
     special_zone_count = models.PositiveSmallIntegerField("专区数", null=True, blank=True)
 
@@ -164,6 +165,7 @@ class Exhibit(PublicRecord):
     sectors = models.ManyToManyField(Sector, blank=True, related_name="exhibits", verbose_name="领域")
     makers = models.ManyToManyField(Person, blank=True, related_name="exhibits", verbose_name="研发者")
     makers_as_written = models.CharField("研发者（原文）", max_length=200, blank=True)
+    makers_as_written_en = models.CharField("研发者（英文）", max_length=250, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -173,7 +175,9 @@ class Exhibit(PublicRecord):
         verbose_name="单位",
     )
     problem = models.TextField("解决的问题（本站撰写）", blank=True)
+    problem_en = models.TextField("解决的问题（英文）", blank=True)
     how_it_works = models.TextField("原理与做法（本站撰写）", blank=True)
+    how_it_works_en = models.TextField("原理与做法（英文）", blank=True)
 
     objects = ExhibitQuerySet.as_manager()
 

@@ -3,6 +3,9 @@ labelled with its number, and the same rows as a table."""
 
 from dataclasses import dataclass
 
+from portal.models import english_requested
+from portal.units import english_unit
+
 
 @dataclass
 class Bar:
@@ -66,6 +69,8 @@ def bar_chart(
     an id for each row's table row; groups: (name, id) of each row's group,
     consecutive rows of one group sharing one cell."""
     largest = max((value for _, value, _, _ in rows), default=0) or 1
+    if english_requested():
+        rows = [(label, value, english_unit(unit), url) for label, value, unit, url in rows]
     bars = [Bar(label, value, unit, round(max(value / largest * 100, 1.5), 2), url) for label, value, unit, url in rows]
     for bar, anchor in zip(bars, anchors or [], strict=False):
         bar.anchor = anchor
@@ -100,7 +105,7 @@ def ladder(tiers) -> tuple[list[Rung], int]:
         rungs.append(
             Rung(
                 label=tier.display_name,
-                role=tier.ladder_role,
+                role=tier.ladder_role_en if english_requested() and tier.ladder_role_en else tier.ladder_role,
                 x=round((LADDER_WIDTH - width) / 2, 1),
                 y=y,
                 width=round(width, 1),

@@ -85,6 +85,12 @@ def citations_cell(citations: Iterable[Citation]) -> Citations:
     )
 
 
+def _in_language(record, field: str) -> str:
+    """A text in the language the dataset is built in (as the description is)."""
+    english = getattr(record, f"{field}_en", "")
+    return english if english_requested() and english else getattr(record, field)
+
+
 def _name(related) -> str:
     return related.display_name if may_show(related) else ""
 
@@ -121,6 +127,7 @@ def _common_tail() -> list[Column]:
     return [
         Column("description", _("简介"), lambda r: r.display_description),
         Column("inferred_note", _("推断说明"), lambda r: r.inferred_note),
+        Column("inferred_note_en", _("推断说明（英文）"), lambda r: r.inferred_note_en),
         Column("url", _("网址"), _url),
         Column("citations", _("出处"), _citations),
     ]
@@ -149,7 +156,7 @@ EXHIBITS = _table(
         Column("kind", _("类别"), lambda r: _name(r.kind)),
         Column("sectors", _("领域"), lambda r: _names(r.sectors.all())),
         Column("area", _("展示区域"), lambda r: _name(r.area)),
-        Column("makers", _("研发者"), lambda r: _names(r.makers.all()) or r.makers_as_written),
+        Column("makers", _("研发者"), lambda r: _names(r.makers.all()) or _in_language(r, "makers_as_written")),
         Column("maker_tiers", _("研发者梯队"), lambda r: _names({m.tier for m in r.makers.all() if m.tier})),
         Column("organisation", _("单位"), lambda r: _name(r.organisation)),
     ],
@@ -162,6 +169,7 @@ PEOPLE = _table(
     _("报道点名的人物：职务称号、工匠梯队及其依据、单位。"),
     [
         Column("title", _("职务、称号"), lambda r: r.title),
+        Column("title_en", _("职务、称号（英文）"), lambda r: r.title_en),
         Column("tier", _("工匠梯队"), lambda r: _name(r.tier)),
         Column("tier_basis", _("梯队依据"), lambda r: r.get_tier_basis_display() if r.tier_basis and r.tier else ""),
         Column("organisation", _("单位"), lambda r: _name(r.organisation)),
@@ -231,6 +239,7 @@ ACADEMIES = _table(
         Column("academy_type", _("类型"), lambda r: _name(r.academy_type)),
         Column("organisation", _("机构"), lambda r: _name(r.organisation)),
         Column("recognition", _("认定、荣誉"), lambda r: r.recognition),
+        Column("recognition_en", _("认定、荣誉（英文）"), lambda r: r.recognition_en),
         Column("recognised_by", _("认定单位"), lambda r: _name(r.recognised_by)),
     ],
     lambda: (
@@ -261,10 +270,12 @@ EVENTS = _table(
         Column("kind", _("类型"), lambda r: r.get_kind_display()),
         Column("parent", _("所属活动"), lambda r: _name(r.parent)),
         Column("date_as_written", _("日期（原文）"), lambda r: r.date_as_written),
+        Column("date_as_written_en", _("日期（英文）"), lambda r: r.date_as_written_en),
         Column("start_date", _("开始日期"), lambda r: r.start_date.isoformat() if r.start_date else ""),
         Column("end_date", _("结束日期"), lambda r: r.end_date.isoformat() if r.end_date else ""),
         Column("place", _("地点"), lambda r: _name(r.place)),
         Column("theme", _("主题"), lambda r: r.theme),
+        Column("theme_en", _("主题（英文）"), lambda r: r.theme_en),
         Column("hosts", _("主办单位"), lambda r: _names(r.hosts.all())),
     ],
     lambda: (
@@ -354,6 +365,7 @@ REPORTS = Dataset(
         Column("title_en", _("英文标题"), lambda r: r.title_en),
         Column("publisher", _("发布者"), lambda r: r.publisher),
         Column("date_as_written", _("日期（原文）"), lambda r: r.date_as_written),
+        Column("date_as_written_en", _("日期（英文）"), lambda r: r.date_as_written_en),
         Column("year", _("年份"), lambda r: r.year or ""),
         Column("url", _("网址"), _url),
     ],

@@ -127,6 +127,8 @@ class PublishedIterable(ModelIterable):
             for text in naming:
                 if getattr(record, f"_names_hidden_{text}", False):
                     setattr(record, text, "")
+                    if hasattr(record, f"{text}_en"):  # its English twin names the same records
+                        setattr(record, f"{text}_en", "")
             yield record
 
 
@@ -293,7 +295,9 @@ class Report(models.Model):
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_is_inferred = models.BooleanField("年份为推断", default=False)
+    date_as_written_en = models.CharField("日期（英文）", max_length=100, blank=True)
     year_reasoning = models.TextField("年份推断依据", blank=True)
+    year_reasoning_en = models.TextField("英文年份推断依据", blank=True)
     description = models.TextField("简介（本站撰写）", blank=True)
     description_en = models.TextField("英文简介", blank=True)
     order = models.PositiveSmallIntegerField("排序", default=0)
@@ -399,7 +403,13 @@ class PublicRecord(models.Model):
     description = models.TextField("简介（本站撰写）", blank=True)
     description_en = models.TextField("英文简介", blank=True)
     inferred_note = models.TextField(
-        "推断说明", blank=True, help_text="记录中凡属推断（而非报告明言）的内容，在此写明推断了什么、依据是什么。"
+        "推断说明",
+        blank=True,
+        help_text="记录中凡属推断（而非报告明言）的内容：第一句是简短结论（如“年份为推断。”），"
+        "页面直接显示；其后写推断了什么、依据是什么，页面收在“展开”里。",
+    )
+    inferred_note_en = models.TextField(
+        "英文推断说明", blank=True, help_text="推断说明的英文，同样以一句简短结论开头（如“Year inferred.”）。"
     )
     is_published = models.BooleanField("公开", default=True)
     order = models.PositiveIntegerField("排序", default=0)
@@ -411,7 +421,7 @@ class PublicRecord(models.Model):
     shown_with: tuple[str, ...] = ()
     # Texts that name the records of a relation in words (an exhibit's
     # makers as the report wrote them): shown only while none of those
-    # records is hidden (published() blanks them).
+    # records is hidden (published() blanks them, and their `<text>_en`).
     text_naming: dict[str, str] = {}
 
     objects = PublicQuerySet.as_manager()
@@ -522,6 +532,7 @@ class Event(PublicRecord):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="parts", verbose_name="所属活动"
     )
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
+    date_as_written_en = models.CharField("日期（英文）", max_length=100, blank=True)
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     date_is_inferred = models.BooleanField(
@@ -531,6 +542,7 @@ class Event(PublicRecord):
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="地点"
     )
     theme = models.CharField("主题（原文）", max_length=200, blank=True)
+    theme_en = models.CharField("英文主题", max_length=250, blank=True)
     hosts = models.ManyToManyField(Organisation, blank=True, related_name="hosted_events", verbose_name="主办单位")
 
     objects = EventQuerySet.as_manager()

@@ -1,6 +1,7 @@
 """Small, pure template helpers (tested without a database)."""
 
 import json
+import re
 from decimal import Decimal
 
 from django import template
@@ -10,7 +11,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from portal import addresses
+from portal import addresses, units
 
 register = template.Library()
 
@@ -44,6 +45,55 @@ def local(record, field: str) -> str:
         if english:
             return english
     return getattr(record, field, "")
+
+
+@register.simple_tag
+def local_text(record, field: str) -> SafeString:
+    """local(), for text shown inside a sentence or list: an English page
+    whose record has no English yet shows the Chinese marked lang="zh-Hans",
+    so screen readers and the one-language check know it for a quotation."""
+    text = local(record, field)
+    if _english() and text and not getattr(record, f"{field}_en", ""):
+        return format_html('<span lang="zh-Hans">{}</span>', text)
+    return format_html("{}", text)
+
+
+_FIRST_SENTENCE = {"zh": re.compile(r"^(.+?。)(.*)$", re.S), "en": re.compile(r"^(.+?[.!?])\s+(\S.*)$", re.S)}
+
+
+@register.simple_tag
+def inference(record, field: str = "inferred_note") -> dict[str, str]:
+    """An inference note in the page's language, as one short sentence (its
+    first: “年份为推断。” / “Year inferred.”) and the reasoning after it,
+    which the page shows behind a disclosure."""
+    text = local(record, field).strip()
+    match = _FIRST_SENTENCE["en" if _english() else "zh"].match(text)
+    if not match:
+        return {"summary": text, "reasoning": ""}
+    return {"summary": match[1].strip(), "reasoning": match[2].strip()}
+
+
+@register.simple_tag
+def quantity(value, unit: str) -> str:
+    """A count with its measure word: “195 家” on Chinese pages, “195” on
+    English ones (the English name beside it says what is counted), and
+    English units where they mean something (“10,000 person-times”)."""
+    if not _english():
+        return f"{number(value)} {unit}".strip()
+    figure, english = units.english_quantity(value, unit)
+    return f"{figure} {english}".strip()
+
+
+@register.simple_tag
+def figure_quantity(figure) -> dict[str, str]:
+    """A figure's number and unit on an English page (figure_value and the
+    unit as printed on Chinese ones)."""
+    if figure.precision == "range" and figure.value_max is not None:
+        low, unit = units.english_quantity(figure.value, figure.unit)
+        high, unit = units.english_quantity(figure.value_max, figure.unit)
+        return {"value": f"{low}–{high}", "unit": unit}
+    value, unit = units.english_quantity(figure.value, figure.unit)
+    return {"value": value, "unit": unit}
 
 
 @register.filter

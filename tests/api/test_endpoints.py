@@ -420,7 +420,17 @@ def test_a_path_without_its_trailing_slash_is_still_redirected(client):
     assert response["Location"] == "/api/v1/exhibits/?page=2"
 
 
-COMMON_FIELDS = ["slug", "name", "name_en", "description", "description_en", "inferred_note", "url", "citations"]
+COMMON_FIELDS = [
+    "slug",
+    "name",
+    "name_en",
+    "description",
+    "description_en",
+    "inferred_note",
+    "inferred_note_en",
+    "url",
+    "citations",
+]
 STABLE_FIELDS = {
     "ExhibitOut": [
         *COMMON_FIELDS,
@@ -431,24 +441,37 @@ STABLE_FIELDS = {
         "sectors",
         "makers",
         "makers_as_written",
+        "makers_as_written_en",
         "problem",
+        "problem_en",
         "how_it_works",
+        "how_it_works_en",
     ],
-    "PersonOut": [*COMMON_FIELDS, "title", "organisation", "tier", "tier_basis"],
-    "TierOut": [*COMMON_FIELDS, "scope", "rank", "is_trainee", "ladder_role", "region"],
+    "PersonOut": [*COMMON_FIELDS, "title", "title_en", "organisation", "tier", "tier_basis"],
+    "TierOut": [*COMMON_FIELDS, "scope", "rank", "is_trainee", "ladder_role", "ladder_role_en", "region"],
     "TierCountOut": [*COMMON_FIELDS, "tier", "place", "event", "count", "unit", "phrase"],
     "PilotBatchOut": [*COMMON_FIELDS, "number", "categories"],
-    "AcademyOut": [*COMMON_FIELDS, "academy_type", "groups", "organisation", "recognition", "recognised_by"],
+    "AcademyOut": [
+        *COMMON_FIELDS,
+        "academy_type",
+        "groups",
+        "organisation",
+        "recognition",
+        "recognition_en",
+        "recognised_by",
+    ],
     "EventOut": [
         *COMMON_FIELDS,
         "kind",
         "parent",
         "date_as_written",
+        "date_as_written_en",
         "start_date",
         "end_date",
         "date_is_inferred",
         "place",
         "theme",
+        "theme_en",
         "hosts",
     ],
     "OrganisationOut": [*COMMON_FIELDS, "kind", "short_names", "parent", "place"],

@@ -83,8 +83,10 @@ def world(db):
     visible["organisation"] = f.organisation(source=source, parent=organisation, place=place)
     visible["exhibit"] = f.exhibit(
         source=source,
-        # The makers as the report wrote them name the person too.
+        # The makers as the report wrote them name the person too, in both
+        # languages.
         makers_as_written=f"{person.name}及其团队",
+        makers_as_written_en=f"{person.name_en} and team",
         exhibition=exhibition,
         area=area,
         kind=kind,
