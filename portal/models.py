@@ -286,6 +286,13 @@ class Report(models.Model):
     )
     short_title_en = models.CharField("英文简称", max_length=100, blank=True)
     publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报告中写明的。")
+    credits = models.JSONField(
+        "署名（原文）",
+        default=list,
+        blank=True,
+        help_text="报道文末的署名，按印出的次序，"
+        '如 [{"role": "文", "names": [{"name": "王瑞波", "name_en": "Wang Ruibo"}]}]。署名者不另建人物记录。',
+    )
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_is_inferred = models.BooleanField("年份为推断", default=False)
@@ -344,6 +351,31 @@ class Report(models.Model):
     def clean(self):
         if self.year_is_inferred and not self.year_reasoning.strip():
             raise ValidationError({"year_reasoning": "推断的年份必须写明依据。"})
+        if credits_problem := _credits_problem(self.credits):
+            raise ValidationError({"credits": credits_problem})
+
+
+# The roles a report's credit lines print, in the order a page lists them.
+CREDIT_ROLES = ("文", "图", "责任编辑", "审稿", "终审", "编辑")
+
+
+def _credits_problem(credits) -> str:
+    if not isinstance(credits, list):
+        return "署名须为列表。"
+    for line in credits:
+        if not isinstance(line, dict) or set(line) != {"role", "names"}:
+            return "每条署名须有且只有 role 和 names。"
+        if line["role"] not in CREDIT_ROLES:
+            return f"未知的署名角色：{line['role']!r}。"
+        names = line["names"]
+        if not isinstance(names, list) or not names:
+            return "每条署名至少有一个署名者。"
+        for name in names:
+            if not isinstance(name, dict) or set(name) != {"name", "name_en"}:
+                return "每个署名者须有且只有 name 和 name_en。"
+            if not all(isinstance(value, str) and value.strip() for value in name.values()):
+                return "署名者的 name 和 name_en 都不能为空。"
+    return ""
 
 
 class Citation(models.Model):
