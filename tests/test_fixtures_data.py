@@ -244,12 +244,20 @@ def test_every_named_person_is_present():
         "戎鹏强",
         "郭晋龙",
         "王效",
-        "王瑞波",
-        "张旭",
-        "霍日查",
-        "刘旭亮",
-        "宇文韬",
     } <= names
+
+
+def test_the_reports_credits_are_on_the_report_not_people_of_the_work():
+    # The writers, photographer and editors credited at the end of the
+    # Horinger report made the report; national leaders it quotes in passing
+    # are quoted, not people of the work. Neither is a Person.
+    credited = {
+        n["name"]
+        for line in Report.objects.get(slug="helingeer-chuangxin-tuijin-xingdong").credits
+        for n in line["names"]
+    }
+    assert {"王瑞波", "张旭", "霍日查", "刘旭亮", "宇文韬"} <= credited
+    assert not Person.objects.filter(name__in=credited | {"习近平"}).exists()
 
 
 def test_craftsmen_named_only_under_a_group_label_say_so():
