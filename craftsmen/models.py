@@ -111,7 +111,7 @@ class Person(PublicRecord):
 
     class TierBasis(models.TextChoices):
         NONE = "", _("无（非工匠）")
-        STATED = "stated", _("报告直接称其为该梯队")
+        STATED = "stated", _("报道直接称其为该梯队")
         GROUP_LABEL = "group_label", _("仅在群体称谓下被点名")
 
     title = models.CharField("职务、称号（原文）", max_length=200, blank=True)

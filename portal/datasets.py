@@ -296,7 +296,7 @@ ORGANISATIONS = _table(
     _("工会、党政机关、企业、院校、媒体与场馆：类型、简称、上级单位、所在地。"),
     [
         Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("short_names", _("报告中的简称"), lambda r: r.short_names),
+        Column("short_names", _("报道中的简称"), lambda r: r.short_names),
         Column("parent", _("上级单位"), lambda r: _name(r.parent)),
         Column("place", _("所在地"), lambda r: _name(r.place)),
     ],
@@ -343,8 +343,8 @@ FIGURES = _table(
 
 REPORTS = Dataset(
     "reports",
-    _("来源报告"),
-    _("全部内容的两篇来源报道：标题、发布者、日期；引用中的报告标识指向这里。"),
+    _("来源报道"),
+    _("全部内容的两篇来源报道：标题、发布者、日期；引用中的报道标识指向这里。"),
     [
         Column("slug", _("标识"), lambda r: r.slug),
         Column("file_name", _("文件名"), lambda r: r.file_name),
