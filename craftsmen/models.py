@@ -89,7 +89,7 @@ class Tier(PublicRecord):
     rank = models.PositiveSmallIntegerField("梯队次序", help_text="1 为最高。")
     is_trainee = models.BooleanField("培育对象", default=False)
     ladder_role = models.CharField(
-        "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报告用词。"
+        "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报道用词。"
     )
     region = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="tiers", verbose_name="所属地区"

@@ -277,7 +277,7 @@ class Report(models.Model):
     file_name = models.CharField("文件名", max_length=120, unique=True)
     title = models.CharField("标题", max_length=200)
     title_is_ours = models.BooleanField(
-        "标题为本站所拟", default=False, help_text="报告未印标题时，由本站拟定的描述性标题。"
+        "标题为本站所拟", default=False, help_text="报道未印标题时，由本站拟定的描述性标题。"
     )
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     title_en = models.CharField("英文标题", max_length=250, blank=True)
@@ -285,7 +285,7 @@ class Report(models.Model):
         "简称", max_length=60, blank=True, help_text="引用时在行内使用的短标题，如“匠心铸北疆”；不填则用全标题。"
     )
     short_title_en = models.CharField("英文简称", max_length=100, blank=True)
-    publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报告中写明的。")
+    publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报道中写明的。")
     credits = models.JSONField(
         "署名（原文）",
         default=list,
@@ -305,8 +305,8 @@ class Report(models.Model):
     history = edit_history()
 
     class Meta:
-        verbose_name = "来源报告"
-        verbose_name_plural = "来源报告"
+        verbose_name = "来源报道"
+        verbose_name_plural = "来源报道"
         ordering = ["order", "file_name"]
 
     def __str__(self) -> str:
@@ -382,7 +382,7 @@ class Citation(models.Model):
     """A fact's proof: a report, the paragraph (non-blank lines counted from 1)
     and a short verbatim excerpt of it."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="citations", verbose_name="报告")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="citations", verbose_name="报道")
     paragraph = models.PositiveIntegerField("段落号")
     excerpt = models.CharField("原文摘录", max_length=200, help_text="该段原文中的一句以内，逐字照录。")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="记录类型")
@@ -490,7 +490,7 @@ class Organisation(PublicRecord):
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     short_names = models.CharField(
-        "报告中的简称", max_length=200, blank=True, help_text="报告中出现的其他写法，以顿号分隔。"
+        "报道中的简称", max_length=200, blank=True, help_text="报道中出现的其他写法，以顿号分隔。"
     )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name="上级单位"
@@ -529,7 +529,7 @@ class Event(PublicRecord):
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     date_is_inferred = models.BooleanField(
-        "日期中有推断", default=False, help_text="报告只写月日时，年份为推断，依据见推断说明。"
+        "日期中有推断", default=False, help_text="报道只写月日时，年份为推断，依据见推断说明。"
     )
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="地点"
@@ -602,7 +602,7 @@ class Figure(PublicRecord):
     value_max = models.DecimalField("区间上限", max_digits=14, decimal_places=2, null=True, blank=True)
     unit = models.CharField("单位", max_length=20, blank=True)
     precision = models.CharField("精确程度", max_length=20, choices=Precision.choices, default=Precision.EXACT)
-    phrase = models.CharField("原文表述", max_length=200, help_text="报告中的原话，逐字照录。")
+    phrase = models.CharField("原文表述", max_length=200, help_text="报道中的原话，逐字照录。")
     is_headline = models.BooleanField("首页重点数字", default=False)
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, null=True, blank=True, related_name="figures", verbose_name="相关活动"
