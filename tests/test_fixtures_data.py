@@ -26,6 +26,7 @@ from craftsmen.models import (
     TierCount,
 )
 from exhibits.models import Exhibit, ExhibitionArea
+from portal.datasets import REPORTS
 from portal.models import Citation, Event, Figure, Organisation, Place, PublicRecord, Report
 from portal.reports import paragraphs_of, split_paragraphs
 
@@ -318,3 +319,11 @@ def test_approximate_figures_say_how_approximate_they_are():
             assert figure.precision == Figure.Precision.MORE_THAN, figure.slug
         if figure.precision == Figure.Precision.RANGE:
             assert figure.value < figure.value_max, figure.slug
+
+
+def test_the_reports_dataset_gives_the_credits_as_printed():
+    column = next(c for c in REPORTS.columns if c.key == "credits")
+    report = Report.objects.get(slug="helingeer-chuangxin-tuijin-xingdong")
+    assert column.value(report) == (
+        "文：王瑞波、张旭；图：霍日查；责任编辑：刘旭亮；审稿：王瑞波；终审：宇文韬；编辑：内蒙古自治区工会传媒中心新媒体编辑部"
+    )
