@@ -279,6 +279,19 @@ class PlaceOut(RecordOut):
         return slug_of(place.parent)
 
 
+class CreditNameOut(Schema):
+    name: str
+    name_en: str
+
+
+class CreditOut(Schema):
+    """A credit line printed at the end of a report, its role as printed
+    (文, 图, 责任编辑, 审稿, 终审, 编辑)."""
+
+    role: str
+    names: list[CreditNameOut]
+
+
 class ReportOut(Schema):
     """A source report: what citations' `report` names."""
 
@@ -289,6 +302,7 @@ class ReportOut(Schema):
     subtitle: str
     title_en: str
     publisher: str
+    credits: list[CreditOut]
     date_as_written: str
     date_as_written_en: str
     year: int | None

@@ -89,7 +89,7 @@ class Tier(PublicRecord):
     rank = models.PositiveSmallIntegerField("梯队次序", help_text="1 为最高。")
     is_trainee = models.BooleanField("培育对象", default=False)
     ladder_role = models.CharField(
-        "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报告用词。"
+        "梯队作用（原文）", max_length=20, blank=True, help_text="如“引领”“示范”“支撑”，照录报道用词。"
     )
     ladder_role_en = models.CharField("梯队作用（英文）", max_length=40, blank=True)
     region = models.ForeignKey(
@@ -112,7 +112,7 @@ class Person(PublicRecord):
 
     class TierBasis(models.TextChoices):
         NONE = "", _("无（非工匠）")
-        STATED = "stated", _("报告直接称其为该梯队")
+        STATED = "stated", _("报道直接称其为该梯队")
         GROUP_LABEL = "group_label", _("仅在群体称谓下被点名")
 
     title = models.CharField("职务、称号（原文）", max_length=200, blank=True)

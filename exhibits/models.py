@@ -113,7 +113,7 @@ class Exhibition(PublicRecord):
 class ExhibitionArea(PublicRecord):
     exhibition = models.ForeignKey(Exhibition, on_delete=models.CASCADE, related_name="areas", verbose_name="展区")
     name_is_descriptive = models.BooleanField(
-        "名称为描述", default=False, help_text="报告未给出专名，名称取自报告的描述。"
+        "名称为描述", default=False, help_text="报道未给出专名，名称取自报道的描述。"
     )
 
     class Meta(PublicRecord.Meta):

@@ -27,8 +27,8 @@ class CitationInline(GenericTabularInline):
     fields = ["report", "paragraph", "excerpt", "order", "paragraph_text"]
     readonly_fields = ["paragraph_text"]
     autocomplete_fields = ["report"]
-    verbose_name = "引用（报告、段落、原文摘录）"
-    verbose_name_plural = "引用（报告、段落、原文摘录）"
+    verbose_name = "引用（报道、段落、原文摘录）"
+    verbose_name_plural = "引用（报道、段落、原文摘录）"
 
     @admin.display(description="该段原文")
     def paragraph_text(self, citation: Citation) -> str:
@@ -42,7 +42,7 @@ def paragraph_with_excerpt(citation: Citation) -> str:
         return "—"
     paragraphs = paragraphs_of(citation.report.file_name)
     if paragraphs is None:
-        return "（报告文件不在本机，无法显示原文）"
+        return "（报道文件不在本机，无法显示原文）"
     if not 1 <= citation.paragraph <= len(paragraphs):
         return format_html('<strong class="errornote">段落号超出范围（共 {} 段）</strong>', len(paragraphs))
     text = paragraphs[citation.paragraph - 1]

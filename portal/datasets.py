@@ -307,7 +307,7 @@ ORGANISATIONS = _table(
     _("工会、党政机关、企业、院校、媒体与场馆：类型、简称、上级单位、所在地。"),
     [
         Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("short_names", _("报告中的简称"), lambda r: r.short_names),
+        Column("short_names", _("报道中的简称"), lambda r: r.short_names),
         Column("parent", _("上级单位"), lambda r: _name(r.parent)),
         Column("place", _("所在地"), lambda r: _name(r.place)),
     ],
@@ -354,16 +354,23 @@ FIGURES = _table(
     ),
 )
 
+
+def _credit_lines(credits: list[dict]) -> str:
+    """The credit lines as printed: 文：王瑞波、张旭；图：霍日查."""
+    return "；".join(f"{line['role']}：{'、'.join(n['name'] for n in line['names'])}" for line in credits)
+
+
 REPORTS = Dataset(
     "reports",
-    _("来源报告"),
-    _("全部内容的两篇来源报道：标题、发布者、日期；引用中的报告标识指向这里。"),
+    _("来源报道"),
+    _("全部内容的两篇来源报道：标题、发布者、署名、日期；引用中的报道标识指向这里。"),
     [
         Column("slug", _("标识"), lambda r: r.slug),
         Column("file_name", _("文件名"), lambda r: r.file_name),
         Column("title", _("标题"), lambda r: r.title),
         Column("title_en", _("英文标题"), lambda r: r.title_en),
         Column("publisher", _("发布者"), lambda r: r.publisher),
+        Column("credits", _("署名"), lambda r: _credit_lines(r.credits)),
         Column("date_as_written", _("日期（原文）"), lambda r: r.date_as_written),
         Column("date_as_written_en", _("日期（英文）"), lambda r: r.date_as_written_en),
         Column("year", _("年份"), lambda r: r.year or ""),

@@ -215,6 +215,10 @@ class _Loader:
                 target = None if value is None else _by_slug(model_field.related_model, value, name)
                 setattr(instance, model_field.name, target)
             elif model_field.concrete and not model_field.auto_created:
+                if isinstance(value, float) and isinstance(model_field, models.DecimalField):
+                    # JSON's 1.8 as the decimal it is written as, not the
+                    # binary float nearest to it.
+                    value = repr(value)
                 setattr(instance, model_field.attname, model_field.to_python(value))
             else:
                 raise FixtureError(f"{name!r} cannot be set from a fixture")
@@ -247,8 +251,21 @@ class _Loader:
             if "citations" in data:
                 raise FixtureError("a report is the source itself and takes no citations")
             self.paragraph_cache.pop(instance.slug, None)
+            self.check_credits(instance)
             return
         self.sync_citations(instance, data.get("citations"))
+
+    def check_credits(self, report: Report) -> None:
+        """Where the report file is at hand, every credited name is printed
+        in it."""
+        paragraphs = paragraphs_of(report.file_name)
+        if paragraphs is None:
+            return
+        text = "\n".join(paragraphs)
+        for line in report.credits:
+            for entry in line["names"]:
+                if entry["name"] not in text:
+                    raise FixtureError(f"the credited name {entry['name']!r} is not in {report.file_name}")
 
     def sync_citations(self, instance: models.Model, citations: Any) -> None:
         if not isinstance(citations, list) or not citations:

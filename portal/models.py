@@ -283,7 +283,7 @@ class Report(models.Model):
     file_name = models.CharField("文件名", max_length=120, unique=True)
     title = models.CharField("标题", max_length=200)
     title_is_ours = models.BooleanField(
-        "标题为本站所拟", default=False, help_text="报告未印标题时，由本站拟定的描述性标题。"
+        "标题为本站所拟", default=False, help_text="报道未印标题时，由本站拟定的描述性标题。"
     )
     subtitle = models.CharField("副标题", max_length=200, blank=True)
     title_en = models.CharField("英文标题", max_length=250, blank=True)
@@ -291,7 +291,14 @@ class Report(models.Model):
         "简称", max_length=60, blank=True, help_text="引用时在行内使用的短标题，如“匠心铸北疆”；不填则用全标题。"
     )
     short_title_en = models.CharField("英文简称", max_length=100, blank=True)
-    publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报告中写明的。")
+    publisher = models.CharField("发布者", max_length=200, blank=True, help_text="仅填写报道中写明的。")
+    credits = models.JSONField(
+        "署名（原文）",
+        default=list,
+        blank=True,
+        help_text="报道文末的署名，按印出的次序，"
+        '如 [{"role": "文", "names": [{"name": "王瑞波", "name_en": "Wang Ruibo"}]}]。署名者不另建人物记录。',
+    )
     date_as_written = models.CharField("日期（原文）", max_length=100, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     year_is_inferred = models.BooleanField("年份为推断", default=False)
@@ -306,8 +313,8 @@ class Report(models.Model):
     history = edit_history()
 
     class Meta:
-        verbose_name = "来源报告"
-        verbose_name_plural = "来源报告"
+        verbose_name = "来源报道"
+        verbose_name_plural = "来源报道"
         ordering = ["order", "file_name"]
 
     def __str__(self) -> str:
@@ -352,13 +359,38 @@ class Report(models.Model):
     def clean(self):
         if self.year_is_inferred and not self.year_reasoning.strip():
             raise ValidationError({"year_reasoning": "推断的年份必须写明依据。"})
+        if credits_problem := _credits_problem(self.credits):
+            raise ValidationError({"credits": credits_problem})
+
+
+# The roles a report's credit lines print, in the order a page lists them.
+CREDIT_ROLES = ("文", "图", "责任编辑", "审稿", "终审", "编辑")
+
+
+def _credits_problem(credits) -> str:
+    if not isinstance(credits, list):
+        return "署名须为列表。"
+    for line in credits:
+        if not isinstance(line, dict) or set(line) != {"role", "names"}:
+            return "每条署名须有且只有 role 和 names。"
+        if line["role"] not in CREDIT_ROLES:
+            return f"未知的署名角色：{line['role']!r}。"
+        names = line["names"]
+        if not isinstance(names, list) or not names:
+            return "每条署名至少有一个署名者。"
+        for name in names:
+            if not isinstance(name, dict) or set(name) != {"name", "name_en"}:
+                return "每个署名者须有且只有 name 和 name_en。"
+            if not all(isinstance(value, str) and value.strip() for value in name.values()):
+                return "署名者的 name 和 name_en 都不能为空。"
+    return ""
 
 
 class Citation(models.Model):
     """A fact's proof: a report, the paragraph (non-blank lines counted from 1)
     and a short verbatim excerpt of it."""
 
-    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="citations", verbose_name="报告")
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="citations", verbose_name="报道")
     paragraph = models.PositiveIntegerField("段落号")
     excerpt = models.CharField("原文摘录", max_length=200, help_text="该段原文中的一句以内，逐字照录。")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name="记录类型")
@@ -405,7 +437,7 @@ class PublicRecord(models.Model):
     inferred_note = models.TextField(
         "推断说明",
         blank=True,
-        help_text="记录中凡属推断（而非报告明言）的内容：第一句是简短结论（如“年份为推断。”），"
+        help_text="记录中凡属推断（而非报道明言）的内容：第一句是简短结论（如“年份为推断。”），"
         "页面直接显示；其后写推断了什么、依据是什么，页面收在“展开”里。",
     )
     inferred_note_en = models.TextField(
@@ -496,7 +528,7 @@ class Organisation(PublicRecord):
 
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     short_names = models.CharField(
-        "报告中的简称", max_length=200, blank=True, help_text="报告中出现的其他写法，以顿号分隔。"
+        "报道中的简称", max_length=200, blank=True, help_text="报道中出现的其他写法，以顿号分隔。"
     )
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units", verbose_name="上级单位"
@@ -536,7 +568,7 @@ class Event(PublicRecord):
     start_date = models.DateField("开始日期", null=True, blank=True)
     end_date = models.DateField("结束日期", null=True, blank=True)
     date_is_inferred = models.BooleanField(
-        "日期中有推断", default=False, help_text="报告只写月日时，年份为推断，依据见推断说明。"
+        "日期中有推断", default=False, help_text="报道只写月日时，年份为推断，依据见推断说明。"
     )
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, null=True, blank=True, related_name="events", verbose_name="地点"
@@ -622,9 +654,9 @@ class Figure(PublicRecord):
     )
     precision = models.CharField("精确程度", max_length=20, choices=Precision.choices, default=Precision.EXACT)
     printed = models.CharField(
-        "数字原文", max_length=40, help_text="数字在报告中的写法，逐字照录，如“40余项”“超万人次”“数千人次”。"
+        "数字原文", max_length=40, help_text="数字在报道中的写法，逐字照录，如“40余项”“超万人次”“数千人次”。"
     )
-    phrase = models.CharField("原文表述", max_length=200, help_text="报告中的原话，逐字照录。")
+    phrase = models.CharField("原文表述", max_length=200, help_text="报道中的原话，逐字照录。")
     former_slugs = models.JSONField(
         "曾用网址标识",
         default=list,

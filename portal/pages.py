@@ -1,6 +1,7 @@
 """Public pages for the records the apps share: home, figures, events,
 organisations and sources."""
 
+from dataclasses import dataclass
 from itertools import groupby
 
 from django.contrib.contenttypes.prefetch import GenericPrefetch
@@ -165,34 +166,39 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 # The credit lines printed at the end of a report (report 003: "文/王瑞波 张旭
-# 图/霍日查", "责任编辑:刘旭亮", "审稿:王瑞波", "终审:宇文韬", "编辑:…"), in
-# the order printed. The fixtures hold the credited people as Person
-# records whose title is the credit as written; the source page shows them
-# as the report's credits, not as people of interest.
-CREDIT_ROLES = {
+# 图/霍日查", "责任编辑:刘旭亮", "审稿:王瑞波", "终审:宇文韬", "编辑:…"). They
+# are kept on the report itself (Report.credits), not as Person records: the
+# people credited wrote or edited the report, they are not people of the
+# work it describes.
+CREDIT_LABELS = {
     "文": gettext_lazy("文字"),
     "图": gettext_lazy("摄影"),
     "责任编辑": gettext_lazy("责任编辑"),
     "审稿": gettext_lazy("审稿"),
     "终审": gettext_lazy("终审"),
+    "编辑": gettext_lazy("编辑"),
 }
 
 
-def report_credits(report: Report, records) -> list[tuple[str, list]]:
-    """[(role, [people])] for the people the report credits, from the
-    records cited on its page: a Person whose every title part is a credit."""
-    people = {}
-    for record in records:
-        if isinstance(record, Person) and record.pk not in people:
-            parts = [part.strip() for part in record.title.split("、")]
-            if parts and all(part in CREDIT_ROLES for part in parts):
-                people[record.pk] = (record, parts)
-    credits = []
-    for role in CREDIT_ROLES:
-        names = [person for person, parts in people.values() if role in parts]
-        if names:
-            credits.append((str(CREDIT_ROLES[role]), names))
-    return credits
+@dataclass(frozen=True)
+class CreditedName:
+    """A name in a credit line, shaped like a record for `record_name`."""
+
+    name: str
+    name_en: str
+
+
+def report_credits(report: Report) -> list[tuple[str, list[CreditedName]]]:
+    """[(role, [names])] from the report's credit lines, in the order of
+    CREDIT_LABELS; a role printed twice is one line."""
+    by_role: dict[str, list[CreditedName]] = {}
+    for line in report.credits:
+        names = by_role.setdefault(line["role"], [])
+        for entry in line["names"]:
+            credited = CreditedName(entry["name"], entry["name_en"])
+            if credited not in names:
+                names.append(credited)
+    return [(str(label), by_role[role]) for role, label in CREDIT_LABELS.items() if by_role.get(role)]
 
 
 def _one_per_record(citations: list[Citation]) -> list[Citation]:
@@ -229,11 +235,16 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # With the paragraph's text shown, a record quoting it twice is one
         # entry: the reader wants which records cite it, not each excerpt.
         paragraphs = [(number, text, _one_per_record(items)) for number, text, items in paragraphs]
+    credits = report_credits(report)
     context = {
         "report": report,
         "paragraphs": paragraphs,
         "has_text": texts is not None,
-        "credits": report_credits(report, [c.record for _, _, items in paragraphs for c in items]),
+        "credits": credits,
+        # The unit printed as the report's editor is its only issuing body;
+        # listed among the credits, it is not repeated as the publisher.
+        "show_publisher": bool(report.publisher)
+        and all(report.publisher != n.name for _, names in credits for n in names),
         "breadcrumbs": [(_("来源"), reverse("sources:list")), (report.display_title, None)],
         "meta_description": report.description_en if request.LANGUAGE_CODE == "en" else report.description,
     }

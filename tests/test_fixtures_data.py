@@ -26,6 +26,7 @@ from craftsmen.models import (
     TierCount,
 )
 from exhibits.models import Exhibit, ExhibitionArea
+from portal.datasets import REPORTS
 from portal.models import Citation, Event, Figure, Organisation, Place, PublicRecord, Report
 from portal.reports import paragraphs_of, split_paragraphs
 
@@ -244,12 +245,20 @@ def test_every_named_person_is_present():
         "戎鹏强",
         "郭晋龙",
         "王效",
-        "王瑞波",
-        "张旭",
-        "霍日查",
-        "刘旭亮",
-        "宇文韬",
     } <= names
+
+
+def test_the_reports_credits_are_on_the_report_not_people_of_the_work():
+    # The writers, photographer and editors credited at the end of the
+    # Horinger report made the report; national leaders it quotes in passing
+    # are quoted, not people of the work. Neither is a Person.
+    credited = {
+        n["name"]
+        for line in Report.objects.get(slug="helingeer-chuangxin-tuijin-xingdong").credits
+        for n in line["names"]
+    }
+    assert {"王瑞波", "张旭", "霍日查", "刘旭亮", "宇文韬"} <= credited
+    assert not Person.objects.filter(name__in=credited | {"习近平"}).exists()
 
 
 def test_craftsmen_named_only_under_a_group_label_say_so():
@@ -363,3 +372,11 @@ def test_one_reported_number_is_one_figure():
             key = (citation.report_id, citation.paragraph, figure.printed)
             assert key not in seen, f"{figure.slug} and {seen.get(key)}"
             seen[key] = figure.slug
+
+
+def test_the_reports_dataset_gives_the_credits_as_printed():
+    column = next(c for c in REPORTS.columns if c.key == "credits")
+    report = Report.objects.get(slug="helingeer-chuangxin-tuijin-xingdong")
+    assert column.value(report) == (
+        "文：王瑞波、张旭；图：霍日查；责任编辑：刘旭亮；审稿：王瑞波；终审：宇文韬；编辑：内蒙古自治区工会传媒中心新媒体编辑部"
+    )

@@ -100,6 +100,12 @@ def test_the_reports_endpoint_lists_the_sources_that_citations_name(client):
     assert client.get("/api/v1/reports/nope/").status_code == 404
 
 
+def test_a_report_gives_its_credits_as_printed(client):
+    credits = [{"role": "责任编辑", "names": [{"name": "刘旭亮", "name_en": "Liu Xuliang"}]}]
+    make.report(slug="credited", credits=credits)
+    assert get_json(client, "/api/v1/reports/credited/")["credits"] == credits
+
+
 def test_related_records_are_given_by_slug_and_unpublished_ones_are_left_out(client):
     source = make.report()
     show = make.exhibition(source)

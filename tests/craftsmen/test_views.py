@@ -36,4 +36,14 @@ def test_with_the_real_data_everyone_is_on_one_page_as_before(client):
     html = client.get("/craftsmen/").content.decode()
     assert 'class="pagination"' not in html
     assert 'class="ladder"' in html and 'id="baotou-heading"' in html
-    assert html.count('<li class="card"><h3 class="card-title">') == 12
+    # The six people of the work without a tier: the report's credited
+    # writers and editors and the leader quoted in passing are no longer
+    # people in the grid (they were six more cards).
+    assert html.count('<li class="card"><h3 class="card-title">') == 6
+
+
+def test_the_grid_has_no_report_credits_and_no_leader_quoted_in_passing(client):
+    html = client.get("/craftsmen/").content.decode()
+    assert "王效" in html and "王强" in html
+    for name in ["王瑞波", "张旭", "霍日查", "刘旭亮", "宇文韬", "习近平"]:
+        assert name not in html

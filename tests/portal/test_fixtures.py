@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from craftsmen.models import Person
 from portal.fixtures import FixtureError, load_fixtures, reports_not_at_hand
-from portal.models import Citation, FixtureLoad, Organisation, Report
+from portal.models import Citation, Figure, FixtureLoad, Organisation, Report
 
 pytestmark = pytest.mark.django_db
 
@@ -298,3 +298,37 @@ def test_validate_portal_data_says_when_the_parts_do_not_add_up_to_the_reported_
         call_command("validate_portal_data", directory=str(fixtures))
 
     assert "craftsmen.AcademyType: 19 + 9 = 28, but academies-total says 30" in str(raised.value)
+def test_a_reports_credits_are_loaded_and_each_name_must_be_printed_in_it(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    record = report_record()
+    record["fields"]["credits"] = [{"role": "文", "names": [{"name": "李冬凉", "name_en": "Li Dongliang"}]}]
+    write(fixtures, "01.json", [record])
+    assert not load_fixtures(fixtures).errors
+    assert Report.objects.get(slug="r").credits[0]["names"][0]["name"] == "李冬凉"
+
+    record["fields"]["credits"] = [{"role": "文", "names": [{"name": "王瑞波", "name_en": "Wang Ruibo"}]}]
+    write(fixtures, "01.json", [record])
+    with pytest.raises(FixtureError, match="王瑞波"):
+        load_fixtures(fixtures)
+
+
+def test_a_credit_with_a_role_not_printed_in_reports_is_refused(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    record = report_record()
+    record["fields"]["credits"] = [{"role": "主编", "names": [{"name": "李冬凉", "name_en": "Li Dongliang"}]}]
+    write(fixtures, "01.json", [record])
+    with pytest.raises(FixtureError, match="主编"):
+        load_fixtures(fixtures)
+
+
+def test_a_decimal_written_as_a_json_number_is_stored_as_written(tmp_path, reports_dir):
+    fixtures = tmp_path / "fixtures"
+    figure = {
+        "model": "portal.figure",
+        "slug": "training",
+        "fields": {"name": "培训人次", "topic": "training", "value": 1.8, "unit": "万人次", "phrase": "李冬凉"},
+        "citations": [{"report": "r", "paragraph": 2, "excerpt": "北疆工匠李冬凉"}],
+    }
+    write(fixtures, "01.json", [report_record(), figure])
+    assert not load_fixtures(fixtures).errors
+    assert str(Figure.objects.get(slug="training").value) == "1.80"

@@ -119,8 +119,18 @@ def test_the_source_page_lists_the_reports_credits_as_printed(client):
     html = re.sub(r"<[^>]+>", "", page_text(client, SOURCE_PAGE))
     assert "文字：王瑞波、张旭" in html and "摄影：霍日查" in html
     assert "责任编辑：刘旭亮" in html and "审稿：王瑞波" in html and "终审：宇文韬" in html
+    assert "编辑：内蒙古自治区工会传媒中心新媒体编辑部" in html
+    # The editorial department is the only issuing body printed: listed
+    # among the credits, it is not shown again as the publisher.
+    assert "发布者" not in html
     english = re.sub(r"<[^>]+>", "", page_text(client, "/en" + SOURCE_PAGE))
     assert "Responsible editor: Liu Xuliang" in english
+
+
+def test_the_credits_come_from_the_data_without_the_report_text(client, settings, tmp_path):
+    settings.REPORTS_DIR = str(tmp_path)
+    html = re.sub(r"<[^>]+>", "", page_text(client, SOURCE_PAGE))
+    assert "文字：王瑞波、张旭" in html and "终审：宇文韬" in html
 
 
 def test_with_the_text_shown_a_record_is_listed_once_under_a_paragraph(client):
