@@ -326,7 +326,14 @@ def test_a_decimal_written_as_a_json_number_is_stored_as_written(tmp_path, repor
     figure = {
         "model": "portal.figure",
         "slug": "training",
-        "fields": {"name": "培训人次", "topic": "training", "value": 1.8, "unit": "万人次", "phrase": "李冬凉"},
+        "fields": {
+            "name": "培训人次",
+            "topic": "training",
+            "value": 1.8,
+            "unit": "万人次",
+            "printed": "1.8万人次",
+            "phrase": "培训1.8万人次",
+        },
         "citations": [{"report": "r", "paragraph": 2, "excerpt": "北疆工匠李冬凉"}],
     }
     write(fixtures, "01.json", [report_record(), figure])
