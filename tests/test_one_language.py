@@ -162,10 +162,9 @@ def pages(portal_data, django_db_blocker):
     with django_db_blocker.unblock():
         paths = sorted(set(PUBLIC_PATHS) | set(record_pages())) + ["/exhibits/?page=2"]
         addresses = [prefix + path for path in paths for prefix in ("", "/en")]
-        # Chinese search results join in once their snippets come from the
-        # record's own Chinese text, not the index text that holds both
-        # languages (issue 18 §4, built on the search branch).
-        addresses += ["/en" + path for path in SEARCHES]
+        # Search results in both languages: snippets come from the record's
+        # own text in the page's language, never the index text.
+        addresses += [prefix + path for path in SEARCHES for prefix in ("", "/en")]
         client = Client()
         rendered = {}
         for address in addresses:
