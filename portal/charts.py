@@ -88,10 +88,29 @@ class Rung:
     width: float
     text_y: int
     rank: int
+    text_length: float | None = None
 
 
 LADDER_WIDTH = 320
 RUNG_HEIGHT = 44
+RUNG_FONT_SIZE = 15  # static/css/portal.css .rung-text, in the picture's units
+
+
+def _text_width(text: str) -> float:
+    """A generous estimate of the text's width at the rung's font: a Han
+    character is a full em, a Latin one about 0.56 em."""
+    return sum(RUNG_FONT_SIZE if ord(char) > 0x2E7F else RUNG_FONT_SIZE * 0.56 for char in text)
+
+
+def _rung_text(label: str, role: str, width: float) -> tuple[str, str, float | None]:
+    """What fits on a rung. English names are long: the role, also listed
+    under the picture, gives way first, then a parenthesised gloss; what is
+    still too long is drawn narrower (textLength) rather than cut off."""
+    room = width - 16
+    if role and _text_width(f"{label} · {role}") <= room:
+        return label, role, None
+    label = label.split(" (")[0]
+    return label, "", room if _text_width(label) > room else None
 
 
 def ladder(tiers) -> tuple[list[Rung], int]:
@@ -102,15 +121,18 @@ def ladder(tiers) -> tuple[list[Rung], int]:
     for index, tier in enumerate(tiers):
         width = LADDER_WIDTH * (0.46 + 0.54 * (index + 1) / max(count, 1))
         y = index * (RUNG_HEIGHT + 6)
+        role = tier.ladder_role_en if english_requested() and tier.ladder_role_en else tier.ladder_role
+        label, role, text_length = _rung_text(tier.display_name, role, width)
         rungs.append(
             Rung(
-                label=tier.display_name,
-                role=tier.ladder_role_en if english_requested() and tier.ladder_role_en else tier.ladder_role,
+                label=label,
+                role=role,
                 x=round((LADDER_WIDTH - width) / 2, 1),
                 y=y,
                 width=round(width, 1),
                 text_y=y + RUNG_HEIGHT // 2 + 6,
                 rank=tier.rank,
+                text_length=text_length,
             )
         )
     return rungs, max(count * (RUNG_HEIGHT + 6) - 6, 0)
