@@ -298,6 +298,8 @@ def test_validate_portal_data_says_when_the_parts_do_not_add_up_to_the_reported_
         call_command("validate_portal_data", directory=str(fixtures))
 
     assert "craftsmen.AcademyType: 19 + 9 = 28, but academies-total says 30" in str(raised.value)
+
+
 def test_a_reports_credits_are_loaded_and_each_name_must_be_printed_in_it(tmp_path, reports_dir):
     fixtures = tmp_path / "fixtures"
     record = report_record()
