@@ -380,3 +380,20 @@ def test_the_reports_dataset_gives_the_credits_as_printed():
     assert column.value(report) == (
         "文：王瑞波、张旭；图：霍日查；责任编辑：刘旭亮；审稿：王瑞波；终审：宇文韬；编辑：内蒙古自治区工会传媒中心新媒体编辑部"
     )
+
+
+def test_a_number_reported_as_a_tiers_count_is_not_also_a_figure():
+    """The 43 trainees at the camp are the trainee tier's count there, linked
+    from the event and the craftsmen page, not a second record as a Figure."""
+    counts = {
+        (citation.report_id, citation.paragraph, count.count)
+        for count in TierCount.objects.all()
+        for citation in count.sorted_citations
+    }
+    doubled = [
+        figure.slug
+        for figure in Figure.objects.all()
+        for citation in figure.sorted_citations
+        if (citation.report_id, citation.paragraph, figure.value) in counts
+    ]
+    assert doubled == []

@@ -1,4 +1,4 @@
-"""craftsmen 0006 removes, from a database loaded before the change, the
+"""craftsmen 0007 removes, from a database loaded before the change, the
 people who were the Horinger report's credits (and the leader it quotes),
 with their citations and search entries, and nobody else."""
 
