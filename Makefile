@@ -52,7 +52,7 @@ run: data
 
 # Production mode: DEBUG off, static files collected and served by
 # whitenoise with hashed names, gunicorn with sync workers (see
-# portal/gunicorn_conf.py), PostgreSQL through Django's connection pool.
+# shell/gunicorn_conf.py), PostgreSQL through Django's connection pool.
 # The documented set-up has one TLS-terminating proxy in front that appends
 # the client's address to X-Forwarded-For, so the login lockout counts
 # failures per client, not per proxy (with 0, every client shares the
@@ -61,7 +61,7 @@ run: data
 serve: data
 	DEBUG=false $(PY) manage.py collectstatic --noinput -v0
 	DEBUG=false DATABASE_POOL=$${DATABASE_POOL:-true} TRUSTED_PROXY_COUNT=$${TRUSTED_PROXY_COUNT:-1} PORT=$(PORT) \
-	  $(VENV)/bin/gunicorn portal.wsgi:application -c portal/gunicorn_conf.py
+	  $(VENV)/bin/gunicorn shell.wsgi:application -c shell/gunicorn_conf.py
 
 # The load benchmark (bench/run.py; BENCH_ARGS="--help" lists its options).
 # It builds its own databases under /tmp and installs Datasette into
@@ -78,7 +78,7 @@ NO_CHROMIUM := *** Chromium not found at $(CHROMIUM): browser tests NOT run; ins
 # are skipped without them, and the notice is repeated at the end; in CI they
 # fail (tests/conftest.py, the `reports` fixture).
 define reports_notice
-$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings"); django.setup(); \
+$(PY) -c 'import os, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shell.settings"); django.setup(); \
 from django.conf import settings; from portal.fixtures import reports_not_at_hand; missing = reports_not_at_hand(); \
 print(f"*** The source reports are not at {settings.REPORTS_DIR} (missing {chr(44).join(missing)}): the tests that check the excerpts against them were skipped; set REPORTS_DIR ***" if missing else "")'
 endef

@@ -33,7 +33,7 @@ from portal.text import MAX_QUERY_LENGTH
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
-# gunicorn's limit_request_line (portal/gunicorn_conf.py): the longest
+# gunicorn's limit_request_line (shell/gunicorn_conf.py): the longest
 # request line, in bytes, the server reads before answering 414 itself.
 MAX_REQUEST_LINE = 4094
 URI_TOO_LONG = {
@@ -106,7 +106,7 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 
 # No NUL, said in the schema (PostgreSQL refuses NUL in text; see
-# portal.middleware.RejectNulBytesMiddleware, which answers such a request).
+# shell.middleware.RejectNulBytesMiddleware, which answers such a request).
 SearchText = Annotated[str, Field(max_length=MAX_QUERY_LENGTH, pattern=r"^[^\x00]*$")]
 SlugText = Annotated[str, Field(max_length=120, pattern=SLUG_PATTERN)]
 ERRORS = {400: Problem, 404: Problem}

@@ -293,7 +293,7 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
     if busy:
         sys.exit(f"ports {busy} are in use; pick others with --port")
     servers = Servers()
-    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "portal.wsgi:application", "-c", "portal/gunicorn_conf.py"]
+    gunicorn = [str(ROOT / ".venv" / "bin" / "gunicorn"), "shell.wsgi:application", "-c", "shell/gunicorn_conf.py"]
     server_env = env | {"GUNICORN_WORKERS": str(args.workers), "GUNICORN_THREADS": "1"}
     if args.redis_url:
         server_env |= {"REDIS_URL": args.redis_url, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"}

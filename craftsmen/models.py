@@ -38,17 +38,12 @@ class PersonQuerySet(PublicQuerySet):
         )
 
     def for_profile_page(self):
-        from exhibits.models import Exhibit
-
         return (
             self.published()
             .select_related("tier", "organisation")
             .prefetch_related(
                 citations_prefetch(),
-                Prefetch(
-                    "exhibits",
-                    queryset=Exhibit.objects.published().select_related("kind", "organisation"),
-                ),
+                published_prefetch("exhibits", "exhibits.Exhibit", "kind", "organisation"),
                 published_prefetch("event_roles", "craftsmen.EventRole", "event", "event__parent"),
             )
         )
@@ -142,6 +137,15 @@ class Person(PublicRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("craftsmen:detail", args=[self.slug])
+
+    jsonld_type = "Person"
+
+    def jsonld_details(self, link) -> dict:
+        return {
+            "jobTitle": self.title or None,
+            "worksFor": self.organisation.jsonld_reference(link) if self.organisation else None,
+            "award": self.tier.name if self.tier else None,
+        }
 
     def clean(self):
         if self.tier_id and not self.tier_basis:
@@ -323,6 +327,8 @@ class Academy(PublicRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("academies:detail", args=[self.slug])
+
+    jsonld_type = "EducationalOrganization"
 
 
 class EventRole(PublicRecord):

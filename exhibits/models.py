@@ -2,10 +2,8 @@
 innovation achievements shown there as exhibits."""
 
 from django.db import models
-from django.db.models import Prefetch
 from django.urls import reverse
 
-from craftsmen.models import Person
 from portal.models import Event, Organisation, PublicQuerySet, PublicRecord, citations_prefetch, published_prefetch
 
 
@@ -25,7 +23,7 @@ class ExhibitQuerySet(PublicQuerySet):
             .select_related("kind", "area", "exhibition", "exhibition__event", "organisation")
             .prefetch_related(
                 published_prefetch("sectors", "exhibits.Sector"),
-                Prefetch("makers", queryset=Person.objects.published().select_related("tier", "organisation")),
+                published_prefetch("makers", "craftsmen.Person", "tier", "organisation"),
                 citations_prefetch(),
             )
         )
@@ -34,7 +32,7 @@ class ExhibitQuerySet(PublicQuerySet):
         return (
             self.published()
             .select_related("organisation", "exhibition", "area")
-            .prefetch_related(Prefetch("makers", queryset=Person.objects.published()))
+            .prefetch_related(published_prefetch("makers", "craftsmen.Person"))
         )
 
     def related_to(self, exhibit: "Exhibit", limit: int = 6):
@@ -163,7 +161,7 @@ class Exhibit(PublicRecord):
         ExhibitKind, on_delete=models.PROTECT, null=True, blank=True, related_name="exhibits", verbose_name="类别"
     )
     sectors = models.ManyToManyField(Sector, blank=True, related_name="exhibits", verbose_name="领域")
-    makers = models.ManyToManyField(Person, blank=True, related_name="exhibits", verbose_name="研发者")
+    makers = models.ManyToManyField("craftsmen.Person", blank=True, related_name="exhibits", verbose_name="研发者")
     makers_as_written = models.CharField("研发者（原文）", max_length=200, blank=True)
     makers_as_written_en = models.CharField("研发者（英文）", max_length=250, blank=True)
     organisation = models.ForeignKey(
@@ -199,3 +197,12 @@ class Exhibit(PublicRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("exhibits:detail", args=[self.slug])
+
+    jsonld_type = "CreativeWork"
+
+    def jsonld_details(self, link) -> dict:
+        return {
+            "creator": [{"@type": "Person", "name": p.name} for p in self.makers.all()] or None,
+            "producer": self.organisation.jsonld_reference(link) if self.organisation else None,
+            "keywords": [s.name for s in self.sectors.all()] or None,
+        }

@@ -5,9 +5,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from exhibits.datasets import EXHIBITS
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
-from portal import datasets
 from portal.caching import (
     VersionedCountPaginator,
     keep_out_of_the_cache,
@@ -60,10 +60,10 @@ def exhibit_export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = filter_labels(request, [*ExhibitFilter.base_filters.keys()])
     if not filters:
         # Everything, in the list's own order: the stored full download.
-        return full_export_response(request, datasets.EXHIBITS, fmt)
-    _, results = filtered(request, datasets.EXHIBITS.queryset())
+        return full_export_response(request, EXHIBITS, fmt)
+    _, results = filtered(request, EXHIBITS.queryset())
     full_path = reverse("exhibits:export", kwargs={"fmt": fmt})
-    return export_response(request, datasets.EXHIBITS, results, fmt, filters, full_path=full_path)
+    return export_response(request, EXHIBITS, results, fmt, filters, full_path=full_path)
 
 
 @require_GET

@@ -184,10 +184,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
 
 # The query parameters each public page reads, in the order its own links
 # and forms write them (`{% querystring %}` keeps the order it finds and
-# appends what is new, so `page` comes last). The API's come from its
-# OpenAPI schema, in its order but for `page`, last too: its next and
-# previous links set `page` where they find it, or append it. A page with
-# any other query string is served uncached.
+# appends what is new, so `page` comes last). The API declares its own
+# (api.urls). A page with any other query string is served uncached.
 PAGE_QUERY_PARAMETERS = {
     "exhibits:list": ("q", "sector", "kind", "area", "organisation", "tier", "sort", "page"),
     "exhibits:label": ("layout",),
@@ -198,23 +196,16 @@ PAGE_QUERY_PARAMETERS = {
 }
 
 
-@functools.cache
-def _api_query_parameters() -> dict[str, tuple[str, ...]]:
-    from api.views import api
+# Namespaces whose query parameters are declared by their own app, as a
+# function from view name to parameters: the API's come from its OpenAPI
+# schema (api.urls declares them), and this module imports no app above it.
+_QUERY_PARAMETER_SOURCES: dict[str, Callable[[], dict[str, tuple[str, ...]]]] = {}
 
-    prefix = "/api/v1/"
-    parameters = {}
-    schema = api.get_openapi_schema(path_prefix=prefix)
-    for path, operations in schema["paths"].items():
-        names = [
-            parameter["name"]
-            for parameter in operations.get("get", {}).get("parameters", [])
-            if parameter["in"] == "query"
-        ]
-        names.sort(key=lambda name: name == "page")  # stable: only moves page
-        with contextlib.suppress(Resolver404):
-            parameters[resolve(re.sub(r"\{[^}]+\}", "x", path)).view_name] = tuple(names)
-    return parameters
+
+def declare_query_parameters(namespace: str, source: Callable[[], dict[str, tuple[str, ...]]]) -> None:
+    """`source()` gives the query parameters of each view in `namespace`
+    (view name → parameters in the order its links write them)."""
+    _QUERY_PARAMETER_SOURCES[namespace] = source
 
 
 def _query_parameters(path: str) -> tuple[str, ...]:
@@ -222,8 +213,9 @@ def _query_parameters(path: str) -> tuple[str, ...]:
         name = resolve(path).view_name
     except Resolver404:
         return ()
-    if name.startswith("api-v1:"):
-        return _api_query_parameters().get(name, ())
+    namespace = name.partition(":")[0]
+    if namespace in _QUERY_PARAMETER_SOURCES:
+        return _QUERY_PARAMETER_SOURCES[namespace]().get(name, ())
     return PAGE_QUERY_PARAMETERS.get(name, ())
 
 
@@ -349,7 +341,7 @@ class PageCacheMiddleware:
             request.content_version = version
         except (OperationalError, InterfaceError):
             # The database is unreachable: fail now (a 503, from
-            # portal.views.server_error) rather than wait for it twice.
+            # shell.views.server_error) rather than wait for it twice.
             raise
         except DatabaseError:
             # The page itself will report the database problem.
@@ -423,7 +415,7 @@ FRONT_VERSION_ERROR = "portal.content_version_error"
 # Accept-Encoding variant: the address (scheme, host, script prefix, path,
 # query). The language is part of the path (i18n_patterns with Chinese
 # unprefixed), and public pages read no other header and no cookie but the
-# session's (tested in tests/portal/test_front_cache.py).
+# session's (tested in tests/shell/test_front_cache.py).
 FRONT_KEY_ENVIRON = (
     "wsgi.url_scheme",
     "HTTP_X_FORWARDED_PROTO",

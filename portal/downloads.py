@@ -1,6 +1,7 @@
 """Downloads: every list page's records as CSV or Excel (exactly what the
 page's filters and query show, all pages), and the whole dataset as one zip
-described on /data/.
+described on /data/ (whose
+views, with the search results' export, are the shell's: shell/downloads.py).
 
 A full download (a list without filters, the zip) is built once per content
 version and served as a file (portal.download_store). A filtered export
@@ -13,29 +14,22 @@ a 304; the page cache stores neither kind."""
 from __future__ import annotations
 
 import os
-import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from portal import datasets, exports, search
+from portal import datasets, exports
 from portal.addresses import site_origin
 from portal.caching import request_version
 from portal.datasets import Dataset
 from portal.download_store import Download, Writer, busy_response, file_response, open_download
-from portal.models import Report
-from portal.text import MAX_QUERY_LENGTH
-
-
-def _base_url(request: HttpRequest) -> str:
-    return site_origin(request)
+from portal.models import english_requested
 
 
 def _in_language(language: str, rows: Iterable) -> Iterator:
@@ -48,9 +42,9 @@ def _in_language(language: str, rows: Iterable) -> Iterator:
 CONTENT_TYPES = {"csv": exports.CSV_CONTENT_TYPE, "xlsx": exports.XLSX_CONTENT_TYPE, "zip": exports.ZIP_CONTENT_TYPE}
 
 
-def _stored_response(request: HttpRequest, name: str, what: str, write: Writer) -> HttpResponse:
+def stored_response(request: HttpRequest, name: str, what: str, write: Writer) -> HttpResponse:
     """A full download, built once per content version, as a file."""
-    download = Download(name, request_version(request), request.LANGUAGE_CODE, _base_url(request))
+    download = Download(name, request_version(request), request.LANGUAGE_CODE, site_origin(request))
     file = open_download(download, write)
     if file is None:
         return busy_response()
@@ -65,7 +59,7 @@ def _stored_response(request: HttpRequest, name: str, what: str, write: Writer) 
     )
 
 
-def _table_writer(dataset: Dataset, fmt: str, base_url: str) -> Writer:
+def table_writer(dataset: Dataset, fmt: str, base_url: str) -> Writer:
     def write(path: str, scratch: str) -> None:
         headers = [str(column.header) for column in dataset.columns]
         rows = dataset.rows(dataset.queryset(), base_url)
@@ -82,8 +76,8 @@ def full_export_response(request: HttpRequest, dataset: Dataset, fmt: str) -> Ht
     """Every record of a list, in the list's order: a stored file."""
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
-    what = dataset.key if request.LANGUAGE_CODE == "en" else str(dataset.title)
-    return _stored_response(request, f"{dataset.key}.{fmt}", what, _table_writer(dataset, fmt, _base_url(request)))
+    what = dataset.key if english_requested() else str(dataset.title)
+    return stored_response(request, f"{dataset.key}.{fmt}", what, table_writer(dataset, fmt, site_origin(request)))
 
 
 def limited(queryset):
@@ -102,7 +96,7 @@ def _bounded(rows: Iterable[list[object]], limit: int, note: list[object]) -> It
 
 def _cut_note(request: HttpRequest, dataset: Dataset, limit: int, full_url: str) -> list[object]:
     text = _("（本文件到此截断，只含前 %(limit)s 行。完整数据请下载：%(url)s）") % {
-        "limit": f"{limit:,}" if request.LANGUAGE_CODE == "en" else limit,
+        "limit": f"{limit:,}" if english_requested() else limit,
         "url": full_url,
     }
     return [text] + [""] * (len(dataset.columns) - 1)
@@ -123,12 +117,12 @@ def export_response(
     `rows`, when given, must be built from `limited(queryset)`."""
     if fmt not in exports.FORMATS:
         raise Http404("Unknown export format")
-    english = request.LANGUAGE_CODE == "en"
+    english = english_requested()
     headers = [str(column.header) for column in dataset.columns]
     if rows is None:
-        rows = dataset.rows(limited(queryset), _base_url(request))
+        rows = dataset.rows(limited(queryset), site_origin(request))
     limit = settings.DOWNLOADS_FILTERED_ROW_LIMIT
-    full_url = _base_url(request) + (full_path or reverse("data"))
+    full_url = site_origin(request) + (full_path or reverse("data"))
     rows = _in_language(request.LANGUAGE_CODE, _bounded(rows, limit, _cut_note(request, dataset, limit, full_url)))
     what = dataset.key if english else str(dataset.title)
     name = exports.file_name(what, fmt, filters)
@@ -143,75 +137,4 @@ def filter_labels(request: HttpRequest, names: Iterable[str]) -> list[str]:
 @require_GET
 def simple_export(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
     """The lists whose page has no filters: everything the page lists."""
-    return full_export_response(request, datasets.BY_KEY[dataset], fmt)
-
-
-@require_GET
-def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    query = request.GET.get("q", "")
-    if "\x00" in query:
-        return HttpResponseBadRequest("The query contains a NUL character.", content_type="text/plain; charset=utf-8")
-    parsed = search.parse(query[:MAX_QUERY_LENGTH])
-    results = search.matching(parsed)
-    kind = request.GET.get("type", "")
-    if kind in search.KIND_BY_KEY:
-        results = results.filter(kind=kind)
-    rows = datasets.search_rows(limited(results), _base_url(request), english=request.LANGUAGE_CODE == "en")
-    return export_response(
-        request, datasets.SEARCH_RESULTS, results, fmt, filter_labels(request, ["q", "type"]), rows=rows
-    )
-
-
-@require_GET
-def data_page(request: HttpRequest) -> HttpResponse:
-    files = [
-        {"name": f"{dataset.key}.{extension}", "title": dataset.title, "description": dataset.description}
-        for dataset in datasets.ALL
-        for extension in ("csv", "json")
-    ]
-    context = {
-        "files": files,
-        "tables": datasets.ALL,
-        "reports": Report.objects.all(),
-        "breadcrumbs": [(_("数据下载"), None)],
-        "meta_description": _("整站数据一次下载：JSON 与 CSV 文件的压缩包，各文件内容说明、使用说明与数据来源。"),
-    }
-    return render(request, "portal/data.html", context)
-
-
-def _zip_writer(base_url: str) -> Writer:
-    def write(path: str, scratch: str) -> None:
-        with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-            for dataset in datasets.ALL:
-                headers = [str(column.header) for column in dataset.columns]
-                keys = [column.key for column in dataset.columns]
-                head = {"dataset": dataset.key, "title": str(dataset.title), "source": base_url + reverse("data")}
-                members = [os.path.join(scratch, f"{dataset.key}.{extension}") for extension in ("csv", "json")]
-                with open(members[0], "wb") as csv_file, open(members[1], "wb") as json_file:
-                    rows = dataset.rows(dataset.queryset(), base_url)
-                    exports.write_csv_and_json(csv_file, json_file, headers, keys, head, rows)
-                for member in members:
-                    archive.write(member, os.path.basename(member))
-                    os.remove(member)
-
-    return write
-
-
-# The lists whose export without filters is a full download.
-LISTED = ("exhibits", "people", "pilot_categories", "academies", "events", "organisations")
-
-
-def full_downloads(base_url: str) -> list[tuple[str, Writer]]:
-    """Every full download, (file name, writer), for `manage.py build_downloads`."""
-    tables = [
-        (f"{key}.{fmt}", _table_writer(datasets.BY_KEY[key], fmt, base_url))
-        for key in LISTED
-        for fmt in exports.FORMATS
-    ]
-    return [*tables, ("data.zip", _zip_writer(base_url))]
-
-
-@require_GET
-def data_zip(request: HttpRequest) -> HttpResponse:
-    what = "data" if request.LANGUAGE_CODE == "en" else "数据"
-    return _stored_response(request, "data.zip", what, _zip_writer(_base_url(request)))
+    return full_export_response(request, datasets.by_key(dataset), fmt)

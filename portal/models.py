@@ -498,6 +498,13 @@ class PublicRecord(models.Model):
     def get_absolute_url(self) -> str | None:
         return None
 
+    # The schema.org type of the record's page (portal.seo), and what it adds
+    # to the common description; `link` makes an absolute URL, or None.
+    jsonld_type = "Thing"
+
+    def jsonld_details(self, link) -> dict:
+        return {}
+
 
 class Place(PublicRecord):
     class Kind(models.TextChoices):
@@ -546,6 +553,17 @@ class Organisation(PublicRecord):
     def get_absolute_url(self) -> str:
         return reverse("organisation-detail", args=[self.slug])
 
+    jsonld_type = "Organization"
+
+    def jsonld_reference(self, link) -> dict:
+        """As named by another record's description."""
+        return {
+            "@type": "Organization",
+            "name": self.name,
+            "alternateName": self.name_en or None,
+            "url": link(self.get_absolute_url()),
+        }
+
 
 class Event(PublicRecord):
     """A dated happening (conference, camp, seminar, drive) or one of a
@@ -585,6 +603,16 @@ class Event(PublicRecord):
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])
+
+    jsonld_type = "Event"
+
+    def jsonld_details(self, link) -> dict:
+        return {
+            "startDate": self.start_date.isoformat() if self.start_date else None,
+            "endDate": self.end_date.isoformat() if self.end_date else None,
+            "location": {"@type": "Place", "name": self.place.name} if self.place else None,
+            "organizer": [o.jsonld_reference(link) for o in self.hosts.all()] or None,
+        }
 
     def clean(self):
         if self.start_date and self.end_date and self.end_date < self.start_date:

@@ -10,6 +10,7 @@ from django.db import connections, transaction
 from django.utils import translation
 
 from portal.fixtures import load_fixtures, reports_not_at_hand
+from tests import factories as make
 
 
 def pytest_configure(config):
@@ -107,3 +108,11 @@ def reports():
         if os.environ.get("CI"):
             pytest.fail(f"{notice}; CI needs them", pytrace=False)
         pytest.skip(notice)
+
+
+@pytest.fixture
+def exhibit():
+    """One published exhibit with a name of its own, for the caching and
+    page tests (test modules that need another define their own)."""
+    source = make.report()
+    return make.exhibit(source, name="风能叶片检测仪", exhibition=make.exhibition(source))

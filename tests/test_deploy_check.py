@@ -20,7 +20,7 @@ def run_deploy_check(**overrides: str) -> subprocess.CompletedProcess:
         "ALLOWED_HOSTS": "portal.example.org",
         "SITE_URL": "https://portal.example.org",
         # Whatever database the run uses: the reader requirement has tests
-        # of its own (tests/portal/test_settings.py).
+        # of its own (tests/shell/test_settings.py).
         "ALLOW_WRITER_READS": "true",
         **overrides,
     }

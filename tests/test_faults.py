@@ -273,7 +273,7 @@ def served_portal() -> Iterator[tuple[str, PrivateCluster, subprocess.Popen]]:
 
         gunicorn_log = open(base / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
         gunicorn = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "portal.wsgi:application", "-c", "portal/gunicorn_conf.py"],
+            [str(Path(sys.executable).parent / "gunicorn"), "shell.wsgi:application", "-c", "shell/gunicorn_conf.py"],
             cwd=ROOT,
             env=env,
             stdout=gunicorn_log,

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from craftsmen.views import PAGE_SIZE
 from portal import search
 from portal.models import Organisation
-from portal.pages import EVENTS_PAGE_SIZE
+from shell.pages import EVENTS_PAGE_SIZE
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

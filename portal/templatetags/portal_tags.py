@@ -8,18 +8,14 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from portal import addresses, units
+from portal.models import english_requested
 
 register = template.Library()
 
 _JSON_ESCAPES = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 @register.simple_tag
@@ -30,9 +26,9 @@ def record_name(record) -> SafeString:
     if record is None:
         return format_html("")
     name_en = getattr(record, "name_en", "")
-    if _english() and name_en:
+    if english_requested() and name_en:
         return format_html('{} <span lang="zh-Hans" class="alt-name">{}</span>', name_en, record.name)
-    if _english():
+    if english_requested():
         return format_html('<span lang="zh-Hans">{}</span>', record.name)
     return format_html("{}", record.name)
 
@@ -40,7 +36,7 @@ def record_name(record) -> SafeString:
 @register.simple_tag
 def local(record, field: str) -> str:
     """A record's text field in the page's language, falling back to Chinese."""
-    if _english():
+    if english_requested():
         english = getattr(record, f"{field}_en", "")
         if english:
             return english
@@ -53,7 +49,7 @@ def local_text(record, field: str) -> SafeString:
     whose record has no English yet shows the Chinese marked lang="zh-Hans",
     so screen readers and the one-language check know it for a quotation."""
     text = local(record, field)
-    if _english() and text and not getattr(record, f"{field}_en", ""):
+    if english_requested() and text and not getattr(record, f"{field}_en", ""):
         return format_html('<span lang="zh-Hans">{}</span>', text)
     return format_html("{}", text)
 
@@ -67,7 +63,7 @@ def inference(record, field: str = "inferred_note") -> dict[str, str]:
     first: “年份为推断。” / “Year inferred.”) and the reasoning after it,
     which the page shows behind a disclosure."""
     text = local(record, field).strip()
-    match = _FIRST_SENTENCE["en" if _english() else "zh"].match(text)
+    match = _FIRST_SENTENCE["en" if english_requested() else "zh"].match(text)
     if not match:
         return {"summary": text, "reasoning": ""}
     return {"summary": match[1].strip(), "reasoning": match[2].strip()}
@@ -78,7 +74,7 @@ def quantity(value, unit: str) -> str:
     """A count with its measure word: “195 家” on Chinese pages, “195” on
     English ones (the English name beside it says what is counted), and
     English units where they mean something (“10,000 person-times”)."""
-    if not _english():
+    if not english_requested():
         return f"{number(value)} {unit}".strip()
     figure, english = units.english_quantity(value, unit)
     return f"{figure} {english}".strip()
@@ -132,7 +128,7 @@ def jsonld(data) -> SafeString:
 @register.simple_tag(takes_context=True)
 def other_language(context) -> dict[str, str]:
     """Where the language switch points: this page in the other language."""
-    target = "zh-hans" if _english() else "en"
+    target = "zh-hans" if english_requested() else "en"
     return {
         "url": addresses.other_language_path(context["request"], target),
         "label": "中文" if target == "zh-hans" else "English",
@@ -175,7 +171,7 @@ def cite_lines(context, record) -> list[str]:
     lines = []
     for report, numbers in by_report.items():
         year = report.year_label
-        if _english():
+        if english_requested():
             paragraphs = f"para{'s' if len(numbers) > 1 else ''}. {', '.join(map(str, numbers))}"
             source = f"{report.full_label}, {f'{year}, ' if year else ''}{paragraphs}"
             lines.append(f"{name}. {portal_name()}. {url} (accessed {today.day} {today:%B %Y}). Source: {source}.")
@@ -191,7 +187,7 @@ def _plain_name(record) -> str:
     if record is None:
         return ""
     name_en = getattr(record, "name_en", "")
-    return name_en if _english() and name_en else str(getattr(record, "name", record))
+    return name_en if english_requested() and name_en else str(getattr(record, "name", record))
 
 
 @register.filter
@@ -227,7 +223,7 @@ RECORD_KINDS_EN = {
 @register.filter
 def verbose_name(record) -> str:
     """What kind of record this is, in the page's language."""
-    if _english():
+    if english_requested():
         return RECORD_KINDS_EN.get(record._meta.model_name, record._meta.model_name)
     return str(record._meta.verbose_name)
 
@@ -247,7 +243,7 @@ def event_year(event) -> str:
     if not event.start_date:
         return ""
     year = event.start_date.year
-    if _english():
+    if english_requested():
         return f"{year} (year inferred)" if event.date_is_inferred else str(year)
     return f"{year}年（年份为推断）" if event.date_is_inferred else f"{year}年"
 
@@ -257,4 +253,4 @@ def punct(name: str) -> str:
     """Punctuation between template pieces, full-width on Chinese pages and
     ASCII with spacing on English ones."""
     chinese, english = _PUNCTUATION[name]
-    return english if _english() else chinese
+    return english if english_requested() else chinese

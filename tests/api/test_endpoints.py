@@ -512,7 +512,7 @@ def test_field_names_are_stable(client):
 
 def test_every_operation_documents_the_servers_414_and_its_limit_is_gunicorns(client):
     from api.views import MAX_REQUEST_LINE
-    from portal import gunicorn_conf
+    from shell import gunicorn_conf
 
     assert gunicorn_conf.limit_request_line == MAX_REQUEST_LINE == 4094
     paths = get_json(client, "/api/v1/openapi.json")["paths"]

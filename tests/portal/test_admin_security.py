@@ -236,7 +236,7 @@ def test_enrol_totp_gives_a_staff_member_a_device_and_its_setup_url(editor, caps
 
 
 def test_in_production_the_session_and_csrf_cookies_are_secure():
-    from tests.portal.test_settings import ROOT
+    from tests.shell.test_settings import ROOT
 
     result = subprocess.run(
         [
@@ -248,7 +248,7 @@ def test_in_production_the_session_and_csrf_cookies_are_secure():
         cwd=ROOT,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "portal.settings",
+            "DJANGO_SETTINGS_MODULE": "shell.settings",
             "DEBUG": "false",
             "SECRET_KEY": "x" * 50,
             "ALLOWED_HOSTS": "example.org",

@@ -7,8 +7,8 @@ import logging
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal.jsonlog import JsonLineFormatter
 from portal.models import Synonym
+from shell.jsonlog import JsonLineFormatter
 
 pytestmark = pytest.mark.django_db
 

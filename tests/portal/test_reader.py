@@ -13,11 +13,11 @@ from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.test.utils import CaptureQueriesContext
 from simple_history.models import HistoricalRecords
 
-from portal import settings as portal_settings
 from portal.fixtures import load_fixtures
 from portal.models import Report
 from portal.reader import public_tables
 from portal.routers import PortalRouter, public_reads
+from shell import settings as shell_settings
 from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
 
 postgresql_only = pytest.mark.skipif(
@@ -28,7 +28,7 @@ postgresql_only = pytest.mark.skipif(
 def reader_wrapper(path) -> SQLiteWrapper:
     """A connection configured exactly as settings.py configures the reader
     for an SQLite file."""
-    config = portal_settings._reader(
+    config = shell_settings._reader(
         {"ENGINE": "django.db.backends.sqlite3", "NAME": str(path), "OPTIONS": {}, **_defaults()}
     )
     return SQLiteWrapper(config, alias="reader-under-test")

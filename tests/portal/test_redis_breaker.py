@@ -52,7 +52,7 @@ def hung_redis(settings):
         "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{redis.port}/0",
-            # As portal/settings.py sets them, with a longer timeout so that
+            # As shell/settings.py sets them, with a longer timeout so that
             # one wait stands out from the time pages take.
             "OPTIONS": {
                 "SOCKET_CONNECT_TIMEOUT": TIMEOUT,

@@ -155,7 +155,7 @@ def servers(environment, tmp_path):
     for port in ports:
         log = open(tmp_path / f"gunicorn-{port}.log", "w")  # noqa: SIM115 (closed below)
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "portal.wsgi:application", "-c", "portal/gunicorn_conf.py"],
+            [sys.executable, "-m", "gunicorn", "shell.wsgi:application", "-c", "shell/gunicorn_conf.py"],
             cwd=ROOT,
             env=environment | {"PORT": str(port), "HOST": "127.0.0.1"},
             stdout=log,

@@ -16,7 +16,7 @@ from django.utils import translation
 
 from portal.caching import current_version
 from portal.download_store import Download, build_unless_present
-from portal.downloads import full_downloads
+from shell.downloads import full_downloads
 
 
 class Command(BaseCommand):

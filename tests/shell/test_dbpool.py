@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from psycopg_pool import ConnectionPool
 
-from portal import dbpool
+from shell import dbpool
 
 needs_postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL connection")
 
@@ -57,7 +57,7 @@ def test_a_closed_connection_fails_the_check(pooled_connection):
 
 
 def test_the_pool_uses_this_check(monkeypatch):
-    import portal.settings as module
+    import shell.settings as module
 
     monkeypatch.setattr(module, "DATABASE_POOL", True)
     config = module._database("postgres://user@127.0.0.1:5432/db")

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import include, path, re_path
 
-from portal import downloads, pages, views
-from portal.sitemaps import SITEMAPS, on_site_url
+from portal.downloads import simple_export
+from shell import downloads, pages, views
+from shell.sitemaps import SITEMAPS, on_site_url
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -41,18 +42,18 @@ urlpatterns += i18n_patterns(
     path("craftsmen/", include("craftsmen.urls")),
     path("pilot-units/", include("craftsmen.pilot_urls")),
     path("academies/", include("craftsmen.academy_urls")),
-    path("events/", include(("portal.event_urls", "events"))),
+    path("events/", include(("shell.event_urls", "events"))),
     re_path(
         r"^organisations/export\.(?P<fmt>csv|xlsx)$",
-        downloads.simple_export,
+        simple_export,
         {"dataset": "organisations"},
         name="organisations-export",
     ),
     path("organisations/", pages.organisation_list, name="organisation-list"),
     path("organisations/<slug:slug>/", pages.organisation_detail, name="organisation-detail"),
-    path("sources/", include(("portal.source_urls", "sources"))),
+    path("sources/", include(("shell.source_urls", "sources"))),
     prefix_default_language=False,
 )
 
-handler404 = "portal.views.page_not_found"
-handler500 = "portal.views.server_error"
+handler404 = "shell.views.page_not_found"
+handler500 = "shell.views.server_error"

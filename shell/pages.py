@@ -25,7 +25,17 @@ from portal.caching import (
     redirect_to_canonical_query,
     request_version,
 )
-from portal.models import Citation, Event, Figure, Organisation, Programme, Report, may_show, public_citations
+from portal.models import (
+    Citation,
+    Event,
+    Figure,
+    Organisation,
+    Programme,
+    Report,
+    english_requested,
+    may_show,
+    public_citations,
+)
 from portal.reports import paragraphs_of
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
@@ -122,7 +132,7 @@ ORGANISATIONS_PAGE_SIZE = 100
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """Published organisations, grouped by kind (unions first), each group
     by name in the page's language."""
-    organisations = Organisation.objects.for_list_page(english=request.LANGUAGE_CODE == "en")
+    organisations = Organisation.objects.for_list_page(english=english_requested())
     page = VersionedCountPaginator(organisations, ORGANISATIONS_PAGE_SIZE, request=request).get_page(
         request.GET.get("page")
     )
@@ -246,7 +256,7 @@ def source_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "show_publisher": bool(report.publisher)
         and all(report.publisher != n.name for _, names in credits for n in names),
         "breadcrumbs": [(_("来源"), reverse("sources:list")), (report.display_title, None)],
-        "meta_description": report.description_en if request.LANGUAGE_CODE == "en" else report.description,
+        "meta_description": report.description_en if english_requested() else report.description,
     }
     return render(request, "portal/source_detail.html", context)
 
@@ -268,7 +278,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         kind = ""
     results = search.SearchResults(parsed, kind, counts, version)
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
-    english = request.LANGUAGE_CODE == "en"
+    english = english_requested()
     needles = parsed.needles
     hits = [
         {

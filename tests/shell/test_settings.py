@@ -36,7 +36,7 @@ def start_django(print_setting: str | None = None, **env: str) -> subprocess.Com
     return subprocess.run(
         [sys.executable, "-c", f"import django; django.setup(); {show}print('started')"],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "shell.settings", **env},
         capture_output=True,
         text=True,
         timeout=60,
@@ -157,7 +157,7 @@ def test_each_log_line_is_printed_once(environment):
     result = subprocess.run(
         [sys.executable, "-c", LOG_EACH],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "portal.settings", **environment},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "shell.settings", **environment},
         capture_output=True,
         text=True,
         timeout=60,

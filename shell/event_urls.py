@@ -1,7 +1,7 @@
 from django.urls import path, re_path
 
-from portal import pages
 from portal.downloads import simple_export
+from shell import pages
 
 urlpatterns = [
     path("", pages.event_list, name="list"),

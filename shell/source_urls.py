@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal import pages
+from shell import pages
 
 urlpatterns = [
     path("", pages.source_list, name="list"),

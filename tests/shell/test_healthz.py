@@ -15,7 +15,7 @@ def test_it_answers_ok_when_the_database_answers(client):
 
 
 def test_it_answers_503_when_the_database_is_unreachable(client):
-    with mock.patch("portal.views.connection.cursor", side_effect=OperationalError("connection refused")):
+    with mock.patch("shell.views.connection.cursor", side_effect=OperationalError("connection refused")):
         response = client.get("/healthz")
 
     assert response.status_code == 503

@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from portal.pages import EVENTS_PAGE_SIZE
+from shell.pages import EVENTS_PAGE_SIZE
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db

@@ -35,7 +35,7 @@ def test_public_pages_never_load_pypinyin_s_50_mb_of_dictionaries(tmp_path):
     env = {
         "PATH": os.environ["PATH"],
         "HOME": os.environ.get("HOME", str(tmp_path)),
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DJANGO_SETTINGS_MODULE": "shell.settings",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "PAGE_CACHE_SECONDS": "0",
         # A production worker's settings.

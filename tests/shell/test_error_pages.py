@@ -29,12 +29,12 @@ def test_an_unreachable_database_gives_a_503_page_to_retry(anonymous, error):
 
 
 def test_the_database_failing_inside_a_view_gives_503_too(anonymous):
-    with mock.patch("portal.pages._section_counts", side_effect=OperationalError("server closed the connection")):
+    with mock.patch("shell.pages._section_counts", side_effect=OperationalError("server closed the connection")):
         assert anonymous.get("/").status_code == 503
 
 
 def test_any_other_error_gives_a_generic_500_without_a_traceback(anonymous):
-    with mock.patch("portal.pages._section_counts", side_effect=ValueError("secret detail")):
+    with mock.patch("shell.pages._section_counts", side_effect=ValueError("secret detail")):
         response = anonymous.get("/")
 
     assert response.status_code == 500

@@ -1,4 +1,4 @@
-"""FrontPageCache (portal/wsgi.py): a page this process has sent is answered
+"""FrontPageCache (shell/wsgi.py): a page this process has sent is answered
 again, as sent, before Django builds a request; a write, another address,
 another encoding, a session or a revalidation goes to Django."""
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def front(settings):
-    """The WSGI application as portal/wsgi.py builds it, with the front
+    """The WSGI application as shell/wsgi.py builds it, with the front
     cache on, called as a WSGI server would, inside the test's transaction."""
     settings.CACHES = {
         **settings.CACHES,

@@ -1,7 +1,7 @@
 """The portal's only settings module.
 
 Every value comes from the environment through the small typed readers in
-`portal.env`. With no environment at all the portal runs for development
+`shell.env`. With no environment at all the portal runs for development
 (SQLite in the checkout, DEBUG on, a throwaway key); with DEBUG=false it
 refuses to start until SECRET_KEY and ALLOWED_HOSTS are given.
 """
@@ -13,7 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from portal.env import env_bool, env_int, env_list, env_origin, env_path, env_str
+from shell.env import env_bool, env_int, env_list, env_origin, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -57,22 +57,23 @@ INSTALLED_APPS = [
     "portal",
     "craftsmen",
     "exhibits",
+    "shell",
 ]
 
 # The header-setting middleware sits outside WhiteNoise and the page cache,
 # so static files, cached pages and early 400s carry the same headers.
 MIDDLEWARE = [
-    "portal.middleware.PolicyHeadersMiddleware",
+    "shell.middleware.PolicyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Outside everything that can answer an /api/ request with an error.
     "api.middleware.ProblemResponsesMiddleware",
-    "portal.middleware.RejectNulBytesMiddleware",
+    "shell.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the page cache (the same answer on a hit and a miss) and CSRF
     # (a POST to a public page is a 405, not a 403).
-    "portal.middleware.PublicMethodsMiddleware",
+    "shell.middleware.PublicMethodsMiddleware",
     "portal.routers.PublicReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,8 +90,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
-WSGI_APPLICATION = "portal.wsgi.application"
+ROOT_URLCONF = "shell.urls"
+WSGI_APPLICATION = "shell.wsgi.application"
 
 TEMPLATES = [
     {
@@ -149,7 +150,7 @@ else:
 PAGE_CACHE_ALIAS = "default"
 # Each process also keeps the last pages it sent, as sent, and answers them
 # before Django builds a request (portal.caching.FrontPageCache, installed in
-# portal/wsgi.py). 0 turns it off.
+# shell/wsgi.py). 0 turns it off.
 PAGE_FRONT_CACHE_ENTRIES = env_int("PAGE_FRONT_CACHE_ENTRIES", default=500)
 PAGE_FRONT_CACHE_ALIAS = "front" if PAGE_FRONT_CACHE_ENTRIES > 0 else None
 if PAGE_FRONT_CACHE_ALIAS:
@@ -174,7 +175,7 @@ DATABASE_POOL = env_bool("DATABASE_POOL", default=False)
 DATABASE_POOL_MIN = env_int("DATABASE_POOL_MIN", default=1)
 DATABASE_POOL_MAX = env_int("DATABASE_POOL_MAX", default=4)
 # With the database down, a request waits at most this long for a connection
-# before the portal answers 503 (portal.views.server_error).
+# before the portal answers 503 (shell.views.server_error).
 DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", default=2)
 
 
@@ -191,14 +192,14 @@ def _database(url: str, read_only: bool = False) -> dict:
             # checks a connection before handing it out, so after a database
             # restart no request gets a dead one; the check polls the socket
             # and asks the server only when the socket shows something
-            # (portal.dbpool), which saves a round trip on every request.
+            # (shell.dbpool), which saves a round trip on every request.
             # A failed reconnection is retried with exponential backoff (1,
             # 2, 4, 8 s...) for reconnect_timeout: left at psycopg_pool's 300
             # s, a pool that saw the database down for a few seconds could
             # wait another 8 before trying again once it was back. Giving
             # up after the connect timeout instead, the next request starts
             # a fresh attempt at once.
-            from portal.dbpool import check_connection
+            from shell.dbpool import check_connection
 
             options["pool"] = {
                 "check": check_connection,
@@ -391,7 +392,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Set on every response by portal.middleware.PolicyHeadersMiddleware: no
+# Set on every response by shell.middleware.PolicyHeadersMiddleware: no
 # other site may embed the portal's responses (images, JSON, files), and the
 # browser features the portal never uses are off for it and anything it
 # might embed. Only names Chromium recognises: an unknown one is a console
@@ -438,8 +439,8 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"json_lines": {"()": "portal.jsonlog.JsonLineFormatter"}},
-    "filters": {"without_traceback": {"()": "portal.jsonlog.WithoutTraceback"}},
+    "formatters": {"json_lines": {"()": "shell.jsonlog.JsonLineFormatter"}},
+    "filters": {"without_traceback": {"()": "shell.jsonlog.WithoutTraceback"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler"},
         "one_line": {"class": "logging.StreamHandler", "filters": ["without_traceback"]},

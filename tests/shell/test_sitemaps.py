@@ -8,7 +8,7 @@ import pytest
 from django.db.models.signals import post_init
 
 from exhibits.models import Exhibit
-from portal.sitemaps import RecordPages
+from shell.sitemaps import RecordPages
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
