@@ -26,8 +26,8 @@ from portal.charts import bar_chart, ladder
 from portal.models import Figure, citations_prefetch, english_requested
 from portal.seo import jsonld_for
 
-# People without a tier, per page: the real data has a dozen (one page, as
-# before); 100,000 synthetic records make ~25,000.
+# People without a tier, per page: the real data has a dozen (one page); a
+# large directory is paged.
 PAGE_SIZE = 50
 
 

@@ -184,9 +184,8 @@ class Exhibit(PublicRecord):
         verbose_name_plural = "展品"
         # The list page's two orders, led by the published flag: a page is
         # read straight off the index (no sort of every row) and the
-        # paginator's COUNT(*) scans the index, not the table. With 100,000
-        # synthetic records on SQLite: the count from 28-35 ms to 2-4 ms,
-        # the page's rows from 45-50 ms to under 1 ms.
+        # paginator's COUNT(*) scans the index, not the table (measured in
+        # docs/performance.md).
         indexes = [
             models.Index(fields=["is_published", "order", "slug"], name="exhibit_list_order"),
             models.Index(fields=["is_published", "name"], name="exhibit_list_name"),

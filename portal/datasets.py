@@ -77,7 +77,7 @@ def citations_cell(citations: Iterable[Citation]) -> Citations:
             "paragraph_label": _("第%(n)s段") % {"n": c.paragraph},
             "excerpt": c.excerpt,
         }
-        for c in sorted(citations, key=lambda c: (c.report.order, c.paragraph, c.order, c.pk))
+        for c in sorted(citations, key=Citation.reading_order)
     )
 
 

@@ -157,10 +157,6 @@ class Term:
     tokens: tuple[str, ...]
     prefix: bool
 
-    @property
-    def is_cjk(self) -> bool:
-        return is_cjk(self.text)
-
 
 def query_terms(query: str) -> list[Term]:
     """The terms of a query, all of which must match (AND). Punctuation and

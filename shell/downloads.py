@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from itertools import batched
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,8 +30,6 @@ from portal.text import MAX_QUERY_LENGTH
 @require_GET
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     query = request.GET.get("q", "")
-    if "\x00" in query:
-        return HttpResponseBadRequest("The query contains a NUL character.", content_type="text/plain; charset=utf-8")
     parsed = search.parse(query[:MAX_QUERY_LENGTH])
     results = search.matching(parsed)
     kind = request.GET.get("type", "")

@@ -17,8 +17,8 @@ keepalive = 5
 limit_request_line = 4094
 # The application is imported once, in the master, and the workers are
 # forked from it: a worker that is replaced starts serving at once instead
-# of spending a second importing Django (which, at a few thousand cached
-# pages a second, showed as p99 spikes of 1.5 s), and the imported code is
+# of spending a second importing Django (which shows as p99 spikes under
+# load), and the imported code is
 # shared between the workers' memory. Nothing at import time opens a
 # database or Redis connection, so no socket is shared across the fork.
 preload_app = True

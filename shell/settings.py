@@ -356,9 +356,9 @@ MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 # DOWNLOADS_FILTERED_ROW_LIMIT rows, with a row saying so.
 DOWNLOADS_DIR = env_path("DOWNLOADS_DIR", default=MEDIA_ROOT / "downloads")
 DOWNLOADS_BACKGROUND = env_bool("DOWNLOADS_BACKGROUND", default=True)
-# A waiting request holds a worker: at 100,000 records a build takes
-# minutes, so waiting long only ties up workers; 5 s lets a small site's
-# first request get its file at once.
+# A waiting request holds a worker: a large site's build takes minutes, so
+# waiting long only ties up workers; 5 s lets a small site's first request
+# get its file at once.
 DOWNLOADS_WAIT_SECONDS = env_int("DOWNLOADS_WAIT_SECONDS", default=5)
 DOWNLOADS_RETRY_AFTER_SECONDS = env_int("DOWNLOADS_RETRY_AFTER_SECONDS", default=10)
 DOWNLOADS_FILTERED_ROW_LIMIT = env_int("DOWNLOADS_FILTERED_ROW_LIMIT", default=10_000)

@@ -84,9 +84,8 @@ class _RecordsPerLanguage(Sequence):
         start, stop, _ = index.indices(len(self))
         per_record = len(self.languages)
         first, last = start // per_record, -(-stop // per_record)
-        # The page's ids first: an OFFSET into whole rows sorted by id made
-        # SQLite sort every row (1 s for page 25 of 100,000 records); an
-        # OFFSET into ids is 70 ms with the rows.
+        # The page's ids first: an OFFSET into whole rows sorted by id makes
+        # SQLite sort every row; an OFFSET into ids reads the primary key.
         ids = list(self.records.values_list("pk", flat=True)[first:last])
         pairs = [(record, language) for record in self.records.filter(pk__in=ids) for language in self.languages]
         offset = first * per_record
@@ -97,7 +96,8 @@ class RecordPages(OnSiteURL):
     """Every published record that has a page of its own."""
 
     # Addresses per sitemap page (each record once per language, with its
-    # alternates): 1,000 records, about 0.9 MB. The index lists the pages.
+    # alternates), well inside the protocol's 50,000 addresses and 50 MB.
+    # The index lists the pages.
     limit = 2000
     i18n = True
     alternates = True

@@ -12,8 +12,8 @@ urlpatterns = [
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("favicon.ico", views.favicon, name="favicon"),
     # An index of sections, each in pages of RecordPages.limit records: one
-    # sitemap of everything held 140,000 addresses (60 MB, 26 s to build)
-    # at 100,000 records, past the protocol's 50,000 addresses and 50 MB.
+    # sitemap of everything would pass the protocol's 50,000 addresses and
+    # 50 MB on a large site.
     path(
         "sitemap.xml",
         on_site_url(index),

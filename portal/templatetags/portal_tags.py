@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from portal import addresses, units
+from portal import addresses, datasets, units
 from portal.models import english_requested
 
 register = template.Library()
@@ -98,8 +98,7 @@ def number(value) -> str:
     if value is None:
         return ""
     if isinstance(value, Decimal):
-        value = value.normalize()
-        return format(value, "f")
+        return format(datasets.number(value), "f")
     return str(value)
 
 
