@@ -134,7 +134,7 @@ def test_a_nonsense_boolean_is_refused_with_the_variable_named():
 
 
 def test_every_environment_variable_read_in_settings_is_documented_in_the_readme():
-    source = (ROOT / "portal" / "settings.py").read_text(encoding="utf-8")
+    source = (ROOT / "shell" / "settings.py").read_text(encoding="utf-8")
     variables = set(re.findall(r"env_\w+\(\s*\"([A-Z_]+)\"", source))
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
 
