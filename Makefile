@@ -64,8 +64,10 @@ serve: data
 	  $(VENV)/bin/gunicorn shell.wsgi:application -c shell/gunicorn_conf.py
 
 # The load benchmark (bench/run.py; BENCH_ARGS="--help" lists its options).
-# It builds its own databases under /tmp and installs Datasette into
-# bench/.venv for the comparison; it is not part of CI.
+# It builds its own databases under /tmp (synthetic records from
+# `python -m bench.synthetic`) and installs Datasette into bench/.venv for
+# the comparison; it is not part of CI. bench/ also holds the search and
+# export benchmarks (docs/performance.md); none of it is an installed app.
 bench: $(VENV)/.installed-runtime
 	$(PY) bench/run.py $(BENCH_ARGS)
 

@@ -124,9 +124,15 @@ def wrk(url: str, duration: float, connections: int, threads: int) -> Result:
 
 
 def manage(env: dict, *args: str) -> str:
-    result = subprocess.run([str(PYTHON), "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    return run_python(env, "manage.py", *args)
+
+
+def run_python(env: dict, *args: str) -> str:
+    """The project's Python on `args` (a script or `-m module`), from the
+    checkout's root; exits with its output if it fails."""
+    result = subprocess.run([str(PYTHON), *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode != 0:
-        sys.exit(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        sys.exit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
 
 
@@ -232,7 +238,7 @@ def build_database(env: dict, records: int, marker: Path, reuse: bool) -> None:
     started = time.monotonic()
     manage(env, "migrate", "--noinput", "-v0")
     manage(env, "load_portal_data")
-    manage(env, "generate_synthetic_data", "--records", str(records))
+    run_python(env, "-m", "bench.synthetic", "--records", str(records))
     marker.write_text(str(records))
     log(f"built in {time.monotonic() - started:.0f} s")
 

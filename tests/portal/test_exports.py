@@ -12,7 +12,6 @@ from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import caches
-from django.core.management import CommandError, call_command
 from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
@@ -296,20 +295,6 @@ def test_an_exhibit_export_runs_the_same_queries_at_5_and_at_20_rows(client):
     at_twenty = export_queries(client, "/exhibits/export.csv?sort=name")
     # content version, exhibits, sectors, makers, citations
     assert (at_five, at_twenty) == (5, 5)
-
-
-def test_the_export_benchmark_reports_rows_and_peak_memory(exhibits):
-    out = io.StringIO()
-    call_command("export_benchmark", "/exhibits/export.csv?sector=xitu", stdout=out)
-
-    report = out.getvalue()
-    assert "lines: 26 " in report  # header + 25 rows
-    assert "tracemalloc peak during the request:" in report
-
-
-def test_the_export_benchmark_refuses_a_page_that_is_not_streamed():
-    with pytest.raises(CommandError):
-        call_command("export_benchmark", "/exhibits/", stdout=io.StringIO())
 
 
 # A filtered export is streamed and bounded: past the row limit it ends with

@@ -3,11 +3,11 @@
 Everything made here is labelled as synthetic, never a real fact: slugs
 start with `synthetic-`, Chinese names with 【合成】, descriptions say so,
 and every record cites one synthetic report. The data never goes into
-fixtures/ and the command refuses the checkout's own SQLite file, so it
-lands in a database of its own, e.g.
+fixtures/ and this refuses the checkout's own SQLite file, so it lands in
+a database of its own, e.g.
 
     DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python manage.py generate_synthetic_data --records 100000
+    DATABASE_URL=sqlite:////tmp/bench.sqlite3 python -m bench.synthetic --records 100000
 
 The text is built from a vocabulary of common industrial and union words
 drawn with Zipf-like weights, so a two-character query hits anything from a
@@ -17,20 +17,25 @@ gives the same records.
 
 from __future__ import annotations
 
+import argparse
 import random
+import sys
 import time
 from bisect import bisect
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
+import bench.django_setup  # noqa: F401  (before any model is imported)
+
+# isort: split
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.test.utils import override_settings
 from pypinyin import Style, lazy_pinyin
 
+from bench import BenchError
 from craftsmen.models import Person
 from exhibits.models import Exhibit, Exhibition, ExhibitionArea, ExhibitKind, Sector
 from portal import search
@@ -531,144 +536,153 @@ class Generator:
         )
 
 
-class Command(BaseCommand):
-    help = (
-        "Create synthetic, clearly labelled public records for search benchmarks, in a database of their own "
-        "(set DATABASE_URL). Replaces earlier synthetic records; never touches real ones."
+DESCRIPTION = (
+    "Create synthetic, clearly labelled public records for search benchmarks, in a database of their own "
+    "(set DATABASE_URL). Replaces earlier synthetic records; never touches real ones."
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bench.synthetic", description=DESCRIPTION)
+    parser.add_argument("--records", type=int, required=True, help="How many synthetic public records in all.")
+    parser.add_argument("--seed", type=int, default=1, help="The same seed gives the same records.")
+    parser.add_argument(
+        "--allow-default-database",
+        action="store_true",
+        help="Allow writing into the checkout's db.sqlite3 (which holds the real portal data).",
     )
+    return parser
 
-    def add_arguments(self, parser):
-        parser.add_argument("--records", type=int, required=True, help="How many synthetic public records in all.")
-        parser.add_argument("--seed", type=int, default=1, help="The same seed gives the same records.")
-        parser.add_argument(
-            "--allow-default-database",
-            action="store_true",
-            help="Allow writing into the checkout's db.sqlite3 (which holds the real portal data).",
+
+def main(argv: list[str] | None = None) -> None:
+    args = parser().parse_args(argv)
+    # Under DEBUG every INSERT of thousands of rows would also be
+    # formatted and kept in connection.queries.
+    with override_settings(DEBUG=False):
+        try:
+            generate(args.records, args.seed, args.allow_default_database)
+        except BenchError as error:
+            sys.exit(f"error: {error}")
+
+
+def generate(records: int, seed: int, allow_default_database: bool = False) -> None:
+    if is_checkout_database(connection.settings_dict) and not allow_default_database:
+        raise BenchError(
+            "Refusing to write synthetic records into the checkout's db.sqlite3. Point DATABASE_URL at a "
+            "database of their own (e.g. DATABASE_URL=sqlite:////tmp/bench.sqlite3, then migrate), or pass "
+            "--allow-default-database."
         )
+    if records < MINIMUM_RECORDS:
+        raise BenchError(f"--records must be at least {MINIMUM_RECORDS}.")
+    counts = plan(records)
+    started = time.perf_counter()
+    with transaction.atomic(), search.sync_suspended():
+        removed = delete_synthetic_records()
+        if removed:
+            print(f"Removed {removed} earlier synthetic records.")
+        created = create(counts, seed)
+    generated = time.perf_counter() - started
+    print(f"Created {created} synthetic records in {generated:.1f} s: {describe(counts)}.")
 
-    def handle(self, *args, **options):
-        # Under DEBUG every INSERT of thousands of rows would also be
-        # formatted and kept in connection.queries.
-        with override_settings(DEBUG=False):
-            self.generate(options["records"], options["seed"], options["allow_default_database"])
+    print("Rebuilding the search index…")
+    started = time.perf_counter()
+    step = max(1000, (search_total() // 10) // 1000 * 1000)
+    last = [0]
 
-    def generate(self, records: int, seed: int, allow_default_database: bool) -> None:
-        if is_checkout_database(connection.settings_dict) and not allow_default_database:
-            raise CommandError(
-                "Refusing to write synthetic records into the checkout's db.sqlite3. Point DATABASE_URL at a "
-                "database of their own (e.g. DATABASE_URL=sqlite:////tmp/bench.sqlite3, then migrate), or pass "
-                "--allow-default-database."
-            )
-        if records < MINIMUM_RECORDS:
-            raise CommandError(f"--records must be at least {MINIMUM_RECORDS}.")
-        counts = plan(records)
-        started = time.perf_counter()
-        with transaction.atomic(), search.sync_suspended():
-            removed = delete_synthetic_records()
-            if removed:
-                self.stdout.write(f"Removed {removed} earlier synthetic records.")
-            created = self.create(counts, seed)
-        generated = time.perf_counter() - started
-        self.stdout.write(f"Created {created} synthetic records in {generated:.1f} s: {describe(counts)}.")
+    def progress(done: int) -> None:
+        if done - last[0] >= step:
+            last[0] = done
+            print(f"  {done} documents")
 
-        self.stdout.write("Rebuilding the search index…")
-        started = time.perf_counter()
-        step = max(1000, (search_total() // 10) // 1000 * 1000)
-        last = [0]
+    documents = search.rebuild(progress=progress)
+    rebuilt = time.perf_counter() - started
+    print(f"Rebuilt the search index: {documents} documents in {rebuilt:.1f} s.")
+    if connection.vendor == "postgresql":
+        # Planner statistics for the tables just filled, as autovacuum
+        # would gather a little later: without them PostgreSQL plans the
+        # list pages' queries for empty tables (hash joins over every
+        # person on the exhibit list).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print("Analyzed the tables (PostgreSQL).")
 
-        def progress(done: int) -> None:
-            if done - last[0] >= step:
-                last[0] = done
-                self.stdout.write(f"  {done} documents")
 
-        documents = search.rebuild(progress=progress)
-        rebuilt = time.perf_counter() - started
-        self.stdout.write(self.style.SUCCESS(f"Rebuilt the search index: {documents} documents in {rebuilt:.1f} s."))
-        if connection.vendor == "postgresql":
-            # Planner statistics for the tables just filled, as autovacuum
-            # would gather a little later: without them PostgreSQL plans the
-            # list pages' queries for empty tables (hash joins over every
-            # person: 29 ms instead of 0.6 on the exhibit list).
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
-            self.stdout.write("Analyzed the tables (PostgreSQL).")
+def create(counts: Plan, seed: int) -> int:
+    generator = Generator(seed)
+    report, _ = Report.objects.update_or_create(
+        slug=REPORT["slug"],
+        defaults={
+            "file_name": REPORT["file_name"],
+            "title": REPORT["title"],
+            "title_en": "Synthetic test data (not a real report)",
+            "description": "基准测试用的合成数据，不是真实报道。",
+            "description_en": "Synthetic data for benchmarks; not a real report.",
+            "order": 9999,
+        },
+    )
+    pool = generator.pool()
+    created: list = [pool["exhibition"], *pool["areas"], *pool["kinds"], *pool["sectors"]]
 
-    def create(self, counts: Plan, seed: int) -> int:
-        generator = Generator(seed)
-        report, _ = Report.objects.update_or_create(
-            slug=REPORT["slug"],
-            defaults={
-                "file_name": REPORT["file_name"],
-                "title": REPORT["title"],
-                "title_en": "Synthetic test data (not a real report)",
-                "description": "基准测试用的合成数据，不是真实报道。",
-                "description_en": "Synthetic data for benchmarks; not a real report.",
-                "order": 9999,
-            },
-        )
-        pool = generator.pool()
-        created: list = [pool["exhibition"], *pool["areas"], *pool["kinds"], *pool["sectors"]]
-
-        organisations = Organisation.objects.bulk_create(
-            [generator.organisation() for _ in range(counts.organisations)], batch_size=BATCH_SIZE
-        )
-        people = Person.objects.bulk_create(
-            [generator.person(organisations) for _ in range(counts.people)], batch_size=BATCH_SIZE
-        )
-        created += organisations + people
-        exhibit_organisations = organisations[:ORGANISATION_POOL_SIZE]
-        for start in range(0, counts.exhibits, BATCH_SIZE):
-            batch = [
-                generator.exhibit(pool, exhibit_organisations, people)
-                for _ in range(min(BATCH_SIZE, counts.exhibits - start))
+    organisations = Organisation.objects.bulk_create(
+        [generator.organisation() for _ in range(counts.organisations)], batch_size=BATCH_SIZE
+    )
+    people = Person.objects.bulk_create(
+        [generator.person(organisations) for _ in range(counts.people)], batch_size=BATCH_SIZE
+    )
+    created += organisations + people
+    exhibit_organisations = organisations[:ORGANISATION_POOL_SIZE]
+    for start in range(0, counts.exhibits, BATCH_SIZE):
+        batch = [
+            generator.exhibit(pool, exhibit_organisations, people)
+            for _ in range(min(BATCH_SIZE, counts.exhibits - start))
+        ]
+        exhibits = Exhibit.objects.bulk_create([exhibit for exhibit, _, _ in batch])
+        Exhibit.sectors.through.objects.bulk_create(
+            [
+                Exhibit.sectors.through(exhibit_id=exhibit.pk, sector_id=sector.pk)
+                for exhibit, sectors, _ in batch
+                for sector in sectors
             ]
-            exhibits = Exhibit.objects.bulk_create([exhibit for exhibit, _, _ in batch])
-            Exhibit.sectors.through.objects.bulk_create(
-                [
-                    Exhibit.sectors.through(exhibit_id=exhibit.pk, sector_id=sector.pk)
-                    for exhibit, sectors, _ in batch
-                    for sector in sectors
-                ]
-            )
-            Exhibit.makers.through.objects.bulk_create(
-                [
-                    Exhibit.makers.through(exhibit_id=exhibit.pk, person_id=maker.pk)
-                    for exhibit, _, makers in batch
-                    for maker in makers
-                ]
-            )
-            created += exhibits
-        event_batch = [generator.event(organisations) for _ in range(counts.events)]
-        events = Event.objects.bulk_create([event for event, _ in event_batch], batch_size=BATCH_SIZE)
-        Event.hosts.through.objects.bulk_create(
+        )
+        Exhibit.makers.through.objects.bulk_create(
             [
-                Event.hosts.through(event_id=event.pk, organisation_id=host.pk)
-                for event, hosts in event_batch
-                for host in hosts
-            ],
-            batch_size=BATCH_SIZE,
+                Exhibit.makers.through(exhibit_id=exhibit.pk, person_id=maker.pk)
+                for exhibit, _, makers in batch
+                for maker in makers
+            ]
         )
-        figures = Figure.objects.bulk_create(
-            [generator.figure(events, organisations) for _ in range(counts.figures)], batch_size=BATCH_SIZE
-        )
-        created += events + figures
+        created += exhibits
+    event_batch = [generator.event(organisations) for _ in range(counts.events)]
+    events = Event.objects.bulk_create([event for event, _ in event_batch], batch_size=BATCH_SIZE)
+    Event.hosts.through.objects.bulk_create(
+        [
+            Event.hosts.through(event_id=event.pk, organisation_id=host.pk)
+            for event, hosts in event_batch
+            for host in hosts
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    figures = Figure.objects.bulk_create(
+        [generator.figure(events, organisations) for _ in range(counts.figures)], batch_size=BATCH_SIZE
+    )
+    created += events + figures
 
-        content_types = ContentType.objects.get_for_models(*{type(record) for record in created})
-        Citation.objects.bulk_create(
-            [
-                Citation(
-                    report=report,
-                    paragraph=1 + index % 100,
-                    excerpt="合成测试数据，非真实报道。",
-                    content_type=content_types[type(record)],
-                    object_id=record.pk,
-                )
-                for index, record in enumerate(created)
-            ],
-            batch_size=BATCH_SIZE,
-        )
-        assert len(created) == counts.total, (len(created), counts.total)
-        return len(created)
+    content_types = ContentType.objects.get_for_models(*{type(record) for record in created})
+    Citation.objects.bulk_create(
+        [
+            Citation(
+                report=report,
+                paragraph=1 + index % 100,
+                excerpt="合成测试数据，非真实报道。",
+                content_type=content_types[type(record)],
+                object_id=record.pk,
+            )
+            for index, record in enumerate(created)
+        ],
+        batch_size=BATCH_SIZE,
+    )
+    assert len(created) == counts.total, (len(created), counts.total)
+    return len(created)
 
 
 SYNTHETIC_MODELS = [Exhibit, Figure, Event, Person, Organisation, ExhibitKind, Sector, ExhibitionArea, Exhibition]
@@ -700,3 +714,7 @@ def describe(counts: Plan) -> str:
         f"{counts.exhibits} exhibits, {counts.people} people, {counts.organisations} organisations, "
         f"{counts.events} events, {counts.figures} figures, {counts.pool} exhibition/area/kind/sector records"
     )
+
+
+if __name__ == "__main__":
+    main()
