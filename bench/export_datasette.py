@@ -7,24 +7,18 @@ so the indexed column holds the portal's own analyzer output (character
 bigrams, portal.text.index_tokens): a two-character query then matches the
 same records on both sides.
 
-    DATABASE_URL=… python bench/export_datasette.py /tmp/exhibits.sqlite3
+    DATABASE_URL=… python -m bench.export_datasette /tmp/exhibits.sqlite3
 """
 
-import os
 import sqlite3
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shell.settings")
+import bench.django_setup  # noqa: F401  (before any model is imported)
 
-import django  # noqa: E402
-
-django.setup()
-
-from exhibits.models import Exhibit  # noqa: E402
-from portal.text import index_tokens  # noqa: E402
+# isort: split
+from exhibits.models import Exhibit
+from portal.text import index_tokens
 
 SCHEMA = """
 CREATE TABLE exhibits (

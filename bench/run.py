@@ -291,7 +291,7 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
     exported = workdir / f"exhibits-{records}.sqlite3"
     if not args.no_datasette:
         log(f"exporting exhibits for datasette to {exported}")
-        subprocess.run([str(PYTHON), "bench/export_datasette.py", str(exported)], cwd=ROOT, env=env, check=True)
+        subprocess.run([str(PYTHON), "-m", "bench.export_datasette", str(exported)], cwd=ROOT, env=env, check=True)
 
     base = args.port
     ports = {"portal-cold": base, "portal-warm": base + 1, "datasette": base + 2, "datasette-tuned": base + 3}
