@@ -6,7 +6,7 @@ from django.test.html import parse_html
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal.caching import bump_content_version
-from portal.filtering import FastSelect, cache_choices
+from portal.filtering import FastSelect, bounded_menus
 from tests import factories
 
 CHOICES = [("", "全部"), ("a&b", "“五小”创新 <b>"), ("xitu", "稀土"), ("xitu", "稀土 again")]
@@ -35,7 +35,7 @@ def test_the_exhibit_menus_come_from_the_cache_until_the_content_changes(rf, dja
 
     def menu(request):
         filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.all())
-        cache_choices(request, filterset)
+        bounded_menus(request, filterset, lambda name: f"/exhibits/filters/{name}/")
         return str(filterset.form["organisation"])
 
     first = menu(rf.get("/exhibits/"))
