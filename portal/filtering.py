@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from portal.caching import cached_by_version
 from portal.text import MAX_QUERY_LENGTH
 
 
@@ -56,6 +57,7 @@ def counted_options(filterset, name: str) -> QuerySet:
     published ones only). One query, whatever the number of options: a
     count per option, grouped inside a subquery.
 
+    The options are public records (a name and an English name, a slug).
     The path from a record to the option is the filter's field name, or,
     for a filter with a method of its own, the filterset's
     `counted_through[name]`: (path, Q of what else must hold)."""
@@ -71,10 +73,6 @@ def counted_options(filterset, name: str) -> QuerySet:
     return field.queryset.annotate(uses=Coalesce(Subquery(uses, output_field=IntegerField()), 0))
 
 
-def option_limit() -> int:
-    return settings.FILTER_OPTIONS_SHOWN
-
-
 def bounded_menus(request: HttpRequest, filterset, values_url: Callable[[str], str]) -> None:
     """Give each model choice filter's menu at most FILTER_OPTIONS_SHOWN
     options: all of them when there are no more, in their usual order;
@@ -86,9 +84,7 @@ def bounded_menus(request: HttpRequest, filterset, values_url: Callable[[str], s
     with 100,000 records a menu's query reads the whole exhibit table, and
     the options only change when the content does. Validating a submitted
     value still asks the database."""
-    from portal.caching import cached_by_version
-
-    limit = option_limit()
+    limit = settings.FILTER_OPTIONS_SHOWN
     for name, field in filterset.form.fields.items():
         if not isinstance(field, forms.ModelChoiceField):
             continue
@@ -99,10 +95,10 @@ def bounded_menus(request: HttpRequest, filterset, values_url: Callable[[str], s
         choices = [("", str(field.empty_label))] if field.empty_label is not None else []
         choices += shown
         if total > limit:
-            if filterset.is_bound and filterset.form.is_valid() is not None:
+            selected = None
+            if filterset.is_bound:
+                filterset.form.is_valid()  # cleaned_data, also when another filter is invalid
                 selected = filterset.form.cleaned_data.get(name)
-            else:
-                selected = None
             value = None if selected is None else str(field.prepare_value(selected))
             if value is not None and all(value != option for option, _ in shown):
                 choices.append((value, field.label_from_instance(selected)))
