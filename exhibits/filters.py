@@ -1,5 +1,5 @@
 import django_filters
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.forms import ModelChoiceField
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +76,11 @@ class ExhibitFilter(django_filters.FilterSet):
         empty_label=None,
         widget=FastSelect,
     )
+
+    # How a tier's exhibits are counted for its menu (the most used tiers
+    # first; portal.filtering.counted_options): as filter_maker_tier finds
+    # them, through published makers.
+    counted_through = {"tier": ("makers__tier", Q(makers__is_published=True))}
 
     class Meta:
         model = Exhibit

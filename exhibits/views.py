@@ -1,5 +1,6 @@
+from django import forms
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,10 +16,11 @@ from portal.caching import (
     redirect_to_canonical_query,
 )
 from portal.downloads import export_response, filter_labels, full_export_response
-from portal.filtering import active_filters, cache_choices
+from portal.filtering import active_filters, bounded_menus, value_page
 from portal.seo import jsonld_for
 
 PAGE_SIZE = 20
+VALUES_PAGE_SIZE = 50
 
 
 def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
@@ -35,7 +37,7 @@ def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
 @redirect_to_canonical_query
 def exhibit_list(request: HttpRequest) -> HttpResponse:
     filterset, results = filtered(request, Exhibit.objects.for_list_page())
-    cache_choices(request, filterset)
+    bounded_menus(request, filterset, lambda name: reverse("exhibits:filter-values", kwargs={"name": name}))
     page = VersionedCountPaginator(results, PAGE_SIZE, request=request).get_page(request.GET.get("page"))
     chips = active_filters(request, filterset)
     context = {
@@ -51,6 +53,36 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
     }
     response = render(request, "exhibits/exhibit_list.html", context)
     if not names_what_it_serves(request, page, filterset.form):
+        keep_out_of_the_cache(response)
+    return response
+
+
+@require_GET
+@redirect_to_canonical_query
+def exhibit_filter_values(request: HttpRequest, name: str) -> HttpResponse:
+    """Every value of one of the list's menus, for a menu too long to offer
+    them all (portal.filtering.bounded_menus)."""
+    filterset = ExhibitFilter(queryset=Exhibit.objects.published())
+    if not isinstance(filterset.form.fields.get(name), forms.ModelChoiceField):
+        raise Http404
+    values = value_page(request, filterset, name, reverse("exhibits:list"), VALUES_PAGE_SIZE)
+    label = str(filterset.form.fields[name].label)
+    list_url = reverse("exhibits:list") + (f"?{values.list_query}" if values.list_query else "")
+    # "按单位筛选展品", "Exhibits by organisation": the label runs on in the sentence.
+    heading = _("按%(label)s筛选展品") % {"label": label.lower()}
+    context = {
+        "name": name,
+        "label": label,
+        "heading": heading,
+        "values": values,
+        "page": values.page,
+        "list_url": list_url,
+        "breadcrumbs": [(_("展品"), list_url), (heading, None)],
+        "meta_description": _("展品列表按%(label)s筛选时可选的全部值，按展品数排列，可搜索。")
+        % {"label": label.lower()},
+    }
+    response = render(request, "exhibits/filter_values.html", context)
+    if not names_what_it_serves(request, values.page) or not values.names_what_it_serves:
         keep_out_of_the_cache(response)
     return response
 

@@ -188,6 +188,7 @@ def _cacheable_request(request: HttpRequest) -> bool:
 # (api.urls). A page with any other query string is served uncached.
 PAGE_QUERY_PARAMETERS = {
     "exhibits:list": ("q", "sector", "kind", "area", "organisation", "tier", "sort", "page"),
+    "exhibits:filter-values": ("list", "q", "page"),
     "exhibits:label": ("layout",),
     "exhibits:area-labels": ("layout",),
     "craftsmen:index": ("page",),

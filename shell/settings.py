@@ -167,6 +167,10 @@ PAGE_CACHE_MAX_BYTES = env_int("PAGE_CACHE_MAX_BYTES", default=512 * 1024)
 PAGE_MAX_AGE = env_int("PAGE_MAX_AGE", default=60)
 PAGE_STALE_WHILE_REVALIDATE = env_int("PAGE_STALE_WHILE_REVALIDATE", default=300)
 
+# The most options a filter menu offers (portal.filtering.bounded_menus); a
+# filter with more links to a page of all its values.
+FILTER_OPTIONS_SHOWN = 50
+
 # Database statements give up before gunicorn's worker timeout does, so a
 # slow query becomes an error page, not a killed worker.
 GUNICORN_TIMEOUT = env_int("GUNICORN_TIMEOUT", default=30)

@@ -34,5 +34,9 @@ PRINT_PATHS = [
     "/exhibits/areas/xitu-chanyelian-tese-zhanshiqu/labels/?layout=a4",
 ]
 
-PUBLIC_PATHS = LIST_PATHS + DETAIL_PATHS + PRINT_PATHS
+# The page of every value of a list's filter menu (linked from a menu too
+# long to offer them all): public and checked like every page, not indexed.
+VALUE_PATHS = ["/exhibits/filters/organisation/"]
+
+PUBLIC_PATHS = LIST_PATHS + DETAIL_PATHS + PRINT_PATHS + VALUE_PATHS
 ENGLISH_PATHS = ["/en" + path for path in PUBLIC_PATHS]

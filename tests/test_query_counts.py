@@ -61,6 +61,17 @@ def exhibit_list_page():
     return "/exhibits/?sort=name", grow
 
 
+def exhibit_filter_values_page():
+    source = make.report()
+    show = make.exhibition(source)
+
+    def grow(n):
+        for _ in range(n):
+            make.exhibit(source, exhibition=show, sectors=[make.sector(source), make.sector(source)])
+
+    return "/exhibits/filters/sector/?q=sector", grow
+
+
 def exhibit_detail_page():
     source = make.report()
     show = make.exhibition(source, event=make.event(source))
@@ -297,6 +308,7 @@ def data_page():
 PAGES = {
     "home": (home_page, 9),
     "exhibit list": (exhibit_list_page, 9),
+    "exhibit filter values": (exhibit_filter_values_page, 3),  # + the values' count and page
     "exhibit detail": (exhibit_detail_page, 8),
     # One of them asks which tiers are hidden (their people are listed
     # with the untiered).

@@ -1,12 +1,13 @@
 import pytest
 from django import forms
 from django.db import connection
+from django.http import QueryDict
 from django.test.html import parse_html
 
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal.caching import bump_content_version
-from portal.filtering import FastSelect, cache_choices
+from portal.filtering import FastSelect, bounded_menus, list_filters
 from tests import factories
 
 CHOICES = [("", "全部"), ("a&b", "“五小”创新 <b>"), ("xitu", "稀土"), ("xitu", "稀土 again")]
@@ -35,7 +36,7 @@ def test_the_exhibit_menus_come_from_the_cache_until_the_content_changes(rf, dja
 
     def menu(request):
         filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.all())
-        cache_choices(request, filterset)
+        bounded_menus(request, filterset, lambda name: f"/exhibits/filters/{name}/")
         return str(filterset.form["organisation"])
 
     first = menu(rf.get("/exhibits/"))
@@ -47,3 +48,32 @@ def test_the_exhibit_menus_come_from_the_cache_until_the_content_changes(rf, dja
     assert "包头新名" not in menu(rf.get("/exhibits/"))
     bump_content_version()
     assert "包头新名" in menu(rf.get("/exhibits/"))
+
+
+@pytest.mark.django_db
+def test_a_menu_past_the_bound_costs_one_query_and_then_none(rf, settings, django_assert_num_queries):
+    settings.FILTER_OPTIONS_SHOWN = 2
+    show = factories.exhibition()
+    for _ in range(4):
+        factories.exhibit(exhibition=show, organisation=factories.organisation())
+
+    def menus(request):
+        filterset = ExhibitFilter(request.GET, queryset=Exhibit.objects.published())
+        bounded_menus(request, filterset, lambda name: f"/exhibits/filters/{name}/")
+        return filterset.form
+
+    # The version, then one query per menu (sector, kind, area, organisation, tier).
+    with django_assert_num_queries(1 + 5):
+        form = menus(rf.get("/exhibits/"))
+    assert len(form.fields["organisation"].widget.choices) == 1 + 2
+    assert form.fields["organisation"].values_url == "/exhibits/filters/organisation/"
+    with django_assert_num_queries(1):
+        assert str(menus(rf.get("/exhibits/"))["organisation"]) == str(form["organisation"])
+
+
+def test_the_list_s_filters_are_kept_in_its_own_order_without_the_page_or_strangers():
+    query = QueryDict("page=2&sort=name&junk=1&organisation=a&kind=k&q=锁&kind=")
+    assert list_filters(ExhibitFilter(), query, leave_out="organisation") == "q=%E9%94%81&kind=k&sort=name"
+    assert list_filters(ExhibitFilter(), query, leave_out="sector", value="x") == (
+        "q=%E9%94%81&sector=x&kind=k&organisation=a&sort=name"
+    )
