@@ -12,9 +12,10 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from portal import search
 from portal.management.commands import generate_synthetic_data as synthetic
+from portal.management.commands import search_benchmark
 from portal.models import Citation, PublicRecord, Report, SearchDocument
+from search.query import counts_by_kind, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +65,7 @@ def test_it_creates_exactly_the_requested_number_of_labelled_records():
 def test_it_mixes_kinds_mostly_exhibits_and_indexes_them_for_search():
     generate()
 
-    counts = search.counts_by_kind(search.parse("合成"))
+    counts = counts_by_kind(parse("合成"))
     assert counts["exhibit"] > counts["person"] > counts["organisation"] > counts["event"] > counts["figure"] > 0
     assert SearchDocument.objects.count() == sum(counts.values()) == RECORDS - synthetic.plan(RECORDS).pool
 
@@ -129,7 +130,7 @@ def test_the_benchmark_times_every_group_and_reports_full_recall():
 
 def test_the_benchmark_fails_when_search_misses_a_match(monkeypatch):
     generate()
-    monkeypatch.setattr(search, "filtered", lambda parsed, queryset=None: SearchDocument.objects.none())
+    monkeypatch.setattr(search_benchmark, "filtered", lambda parsed, queryset=None: SearchDocument.objects.none())
 
     with pytest.raises(CommandError, match="Recall is"):
         call_command("search_benchmark", queries=12, repeat=1, sample=0, skip_rebuild=True, stdout=StringIO())
