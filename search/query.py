@@ -6,8 +6,8 @@ either database, counting the matches per kind, and the results in order.
 - Order: records whose name (or its pinyin) matches come first, then the
   rest; within each group, by kind and then by the records' own order
   (document id), which is the same on both databases.
-- SearchResults is the one way to the results, in that order: the search
-  page pages through it, the API and the exports read it too."""
+- The search page pages through SearchResults; the API and the exports
+  read `matching()`, the same matches in the same order as one ORM query."""
 
 from __future__ import annotations
 
