@@ -1,14 +1,14 @@
 """The API's filters: the exhibit list page's own ExhibitFilter, and for the
 other record kinds the same pattern (a search query `q` through
-portal.search, and choices or related records by slug)."""
+search.query, and choices or related records by slug)."""
 
 import django_filters
 
 from craftsmen.models import Academy, AcademyGroup, AcademyType, Person, Tier, TierCount
 from exhibits.filters import ExhibitFilter
-from portal import search
 from portal.models import Event, Figure, Organisation, Place, Programme
 from portal.text import MAX_QUERY_LENGTH
+from search.query import matching_ids, parse
 
 __all__ = ["ExhibitFilter"]
 
@@ -25,10 +25,10 @@ class SearchFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", max_length=MAX_QUERY_LENGTH)
 
     def filter_search(self, queryset, name, value):
-        parsed = search.parse(value)
+        parsed = parse(value)
         if parsed.is_empty:
             return queryset
-        return queryset.filter(pk__in=search.matching_ids(parsed, queryset.model))
+        return queryset.filter(pk__in=matching_ids(parsed, queryset.model))
 
 
 class PersonFilter(SearchFilter):

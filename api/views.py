@@ -25,10 +25,11 @@ from api import schemas as out
 from api.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemError, problem_response
 from craftsmen.models import Academy, Person, PilotBatch, PilotCategory, Tier, TierCount
 from exhibits.models import Exhibit
-from portal import search
 from portal.addresses import absolute_url
 from portal.models import Event, Figure, Organisation, Place, Programme, Report, citations_prefetch
 from portal.text import MAX_QUERY_LENGTH
+from search.kinds import KINDS
+from search.query import matching, parse
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -360,7 +361,7 @@ for _resource in RESOURCES:
     _register(router, _resource)
 
 
-SearchKind = Literal[tuple(kind.key for kind in search.KINDS)]
+SearchKind = Literal[tuple(kind.key for kind in KINDS)]
 
 
 class SearchParams(Schema):
@@ -382,7 +383,7 @@ SearchPage = _page_schema("SearchPage", out.SearchHitOut)
     url_name="search",
 )
 def search_view(request: HttpRequest, params: Query[SearchParams]):
-    results = search.matching(search.parse(params.q))
+    results = matching(parse(params.q))
     if params.type:
         results = results.filter(kind=params.type)
     return paginate(request, results, params.page, params.page_size)

@@ -36,10 +36,13 @@ from django.test.utils import override_settings
 from pypinyin import Style, lazy_pinyin
 
 from bench import BenchError, synthetic
-from portal import search
 from portal.caching import current_version
 from portal.models import SearchDocument
 from portal.text import SURNAME_PINYIN, is_cjk, normalize, runs
+from search.index import rebuild
+from search.kinds import KINDS
+from search.query import SearchResults, counts_by_kind, filtered, parse
+from search.schema import ensure_search_schema
 
 QUERY_SEED = 20260601  # fixed: the query set never changes with --seed
 PAGE_SIZE = 20  # portal.pages.SEARCH_PAGE_SIZE
@@ -193,12 +196,12 @@ def run_query(query: str) -> tuple[dict[str, float], int]:
     (with the one read of the content version a request makes), and the
     first page of results, materialised."""
     started = time.perf_counter()
-    parsed = search.parse(query)
+    parsed = parse(query)
     parsed_at = time.perf_counter()
     version = current_version()[0]
-    counts = search.counts_by_kind(parsed, version)
+    counts = counts_by_kind(parsed, version)
     counted_at = time.perf_counter()
-    page = search.SearchResults(parsed, counts=counts, version=version)[:PAGE_SIZE]
+    page = SearchResults(parsed, counts=counts, version=version)[:PAGE_SIZE]
     finished = time.perf_counter()
     assert len(page) == min(PAGE_SIZE, sum(counts.values()))
     phases = {
@@ -245,10 +248,10 @@ def run(queries: int, repeat: int, sample: int, seed: int, skip_rebuild: bool, s
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']}")
     if skip_rebuild:
         rebuilt = None
-        search.ensure_search_schema()
+        ensure_search_schema()
     else:
         started = time.perf_counter()
-        search.rebuild()
+        rebuild()
         rebuilt = time.perf_counter() - started
     if connection.vendor == "postgresql":
         # What autovacuum does shortly after a rebuild: fresh planner
@@ -261,7 +264,7 @@ def run(queries: int, repeat: int, sample: int, seed: int, skip_rebuild: bool, s
     total = sum(documents.values())
     print(
         f"Documents: {total} ("
-        + ", ".join(f"{kind.key} {documents[kind.key]}" for kind in search.KINDS if documents.get(kind.key))
+        + ", ".join(f"{kind.key} {documents[kind.key]}" for kind in KINDS if documents.get(kind.key))
         + ")"
     )
     print("Rebuild: " + ("skipped" if rebuilt is None else f"{rebuilt:.1f} s"))
@@ -394,7 +397,7 @@ def check_recall(groups: list[Group], sample: int, seed: int) -> None:
             continue
         for query in group.queries:
             checked += 1
-            results = set(search.filtered(search.parse(query)).values_list("id", flat=True))
+            results = set(filtered(parse(query)).values_list("id", flat=True))
             if group.chinese:
                 needle = normalize(query)
                 expected = {pk for pk, text in texts.items() if needle in text}

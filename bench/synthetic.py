@@ -38,9 +38,11 @@ from pypinyin import Style, lazy_pinyin
 from bench import BenchError
 from craftsmen.models import Person
 from exhibits.models import Exhibit, Exhibition, ExhibitionArea, ExhibitKind, Sector
-from portal import search
+from portal.bulk import bulk_writes
 from portal.models import Citation, Event, Figure, Organisation, Report
 from portal.text import SURNAME_PINYIN
+from search.index import rebuild
+from search.kinds import indexed_models
 
 LABEL = "【合成】"
 LABEL_EN = "[synthetic]"
@@ -576,7 +578,7 @@ def generate(records: int, seed: int, allow_default_database: bool = False) -> N
         raise BenchError(f"--records must be at least {MINIMUM_RECORDS}.")
     counts = plan(records)
     started = time.perf_counter()
-    with transaction.atomic(), search.sync_suspended():
+    with transaction.atomic(), bulk_writes():
         removed = delete_synthetic_records()
         if removed:
             print(f"Removed {removed} earlier synthetic records.")
@@ -594,7 +596,7 @@ def generate(records: int, seed: int, allow_default_database: bool = False) -> N
             last[0] = done
             print(f"  {done} documents")
 
-    documents = search.rebuild(progress=progress)
+    documents = rebuild(progress=progress)
     rebuilt = time.perf_counter() - started
     print(f"Rebuilt the search index: {documents} documents in {rebuilt:.1f} s.")
     if connection.vendor == "postgresql":
@@ -706,7 +708,7 @@ def delete_synthetic_records() -> int:
 
 
 def search_total() -> int:
-    return sum(model.objects.published().count() for model, _ in search._indexed_models())
+    return sum(model.objects.published().count() for model, _ in indexed_models())
 
 
 def describe(counts: Plan) -> str:

@@ -6,4 +6,5 @@ class CraftsmenConfig(AppConfig):
     verbose_name = "工匠"
 
     def ready(self) -> None:
-        from craftsmen import datasets  # noqa: F401  (declares this app's tables for the downloads)
+        # This app's tables for the downloads, its kinds of record for the search.
+        from craftsmen import datasets, kinds  # noqa: F401

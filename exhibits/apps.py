@@ -6,4 +6,5 @@ class ExhibitsConfig(AppConfig):
     verbose_name = "展品"
 
     def ready(self) -> None:
-        from exhibits import datasets  # noqa: F401  (declares this app's tables for the downloads)
+        # This app's tables for the downloads, its kinds of record for the search.
+        from exhibits import datasets, kinds  # noqa: F401

@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from craftsmen.models import Tier
 from exhibits.models import Exhibit, ExhibitionArea, ExhibitKind, Sector
-from portal import search
 from portal.filtering import FastSelect
 from portal.models import Organisation
 from portal.text import MAX_QUERY_LENGTH
+from search.query import matching_ids, parse
 
 
 def display_name(record) -> str:
@@ -102,7 +102,7 @@ class ExhibitFilter(django_filters.FilterSet):
         return queryset.filter(Exists(makers))
 
     def filter_search(self, queryset, name, value):
-        parsed = search.parse(value)
+        parsed = parse(value)
         if parsed.is_empty:
             return queryset
-        return queryset.filter(pk__in=search.matching_ids(parsed, Exhibit))
+        return queryset.filter(pk__in=matching_ids(parsed, Exhibit))

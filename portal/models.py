@@ -775,7 +775,7 @@ class SearchDocument(models.Model):
     with what a result needs to show (its names and its own description in
     each language, from which the snippet is cut). Rebuilt from the records; never
     edited by hand. The full-text index over it (an FTS5 table on SQLite, a
-    weighted tsvector on PostgreSQL) is created by portal.search."""
+    weighted tsvector on PostgreSQL) is created by the migrations (0015)."""
 
     kind = models.CharField("类型", max_length=20, db_index=True)
     kind_order = models.PositiveSmallIntegerField("类型排序")

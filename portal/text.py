@@ -16,7 +16,7 @@ those would hide `earth` and turn 1.8 into 18.
 
 ANALYZER_VERSION names this analysis: documents record the version they
 were analysed with, and migrating a database whose documents are older
-rebuilds them (portal.signals).
+rebuilds them (search.signals).
 """
 
 from __future__ import annotations

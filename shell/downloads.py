@@ -18,22 +18,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from portal import datasets, exports, search
+from portal import datasets, exports
 from portal.addresses import site_origin
 from portal.datasets import CHUNK_SIZE, Citations, Column, Dataset, citations_cell
 from portal.download_store import Writer
 from portal.downloads import export_response, filter_labels, limited, stored_response, table_writer
 from portal.models import Citation, Report, SearchDocument, english_requested
 from portal.text import MAX_QUERY_LENGTH
+from search.kinds import KIND_BY_KEY
+from search.query import matching, parse
 
 
 @require_GET
 def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
     query = request.GET.get("q", "")
-    parsed = search.parse(query[:MAX_QUERY_LENGTH])
-    results = search.matching(parsed)
+    parsed = parse(query[:MAX_QUERY_LENGTH])
+    results = matching(parsed)
     kind = request.GET.get("type", "")
-    if kind in search.KIND_BY_KEY:
+    if kind in KIND_BY_KEY:
         results = results.filter(kind=kind)
     rows = search_rows(limited(results), site_origin(request), english=english_requested())
     return export_response(request, SEARCH_RESULTS, results, fmt, filter_labels(request, ["q", "type"]), rows=rows)
@@ -110,7 +112,7 @@ def _search_citations(documents: list[SearchDocument]) -> dict[tuple[int, int], 
 
 
 def _search_kind(document: SearchDocument) -> str:
-    kind = search.KIND_BY_KEY.get(document.kind)
+    kind = KIND_BY_KEY.get(document.kind)
     return str(kind.label) if kind else document.kind
 
 

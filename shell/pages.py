@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from craftsmen.models import Academy, EventRole, Person
 from exhibits.models import Exhibit
-from portal import search
 from portal.caching import (
     VersionedCountPaginator,
     cached_by_version,
@@ -39,6 +38,9 @@ from portal.models import (
 from portal.reports import paragraphs_of
 from portal.seo import jsonld_for
 from portal.text import MAX_QUERY_LENGTH
+from search.highlight import highlight, snippet
+from search.kinds import KIND_BY_KEY, KINDS
+from search.query import SearchResults, counts_by_kind, parse
 
 
 @require_GET
@@ -268,33 +270,33 @@ SEARCH_PAGE_SIZE = 20
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     query = query[:MAX_QUERY_LENGTH]
-    parsed = search.parse(query)
+    parsed = parse(query)
     version = request_version(request)
-    counts = search.counts_by_kind(parsed, version)
+    counts = counts_by_kind(parsed, version)
     kind = request.GET.get("type", "")
-    if kind not in search.KIND_BY_KEY:
+    if kind not in KIND_BY_KEY:
         kind = ""
-    results = search.SearchResults(parsed, kind, counts, version)
+    results = SearchResults(parsed, kind, counts, version)
     page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
     english = english_requested()
     needles = parsed.needles
     hits = [
         {
             "url": ("/en" if english else "") + document.path,
-            "title": search.highlight(document.title, needles),
-            "title_en": search.highlight(document.title_en, needles) if english and document.title_en else "",
-            "kind": search.KIND_BY_KEY[document.kind].label,
+            "title": highlight(document.title, needles),
+            "title_en": highlight(document.title_en, needles) if english and document.title_en else "",
+            "kind": KIND_BY_KEY[document.kind].label,
             # The record's own description in the page's language, never
             # the other language's (an English page without one shows none).
-            "snippet": search.snippet(document.text_en, needles, width=160, on_words=True)
+            "snippet": snippet(document.text_en, needles, width=160, on_words=True)
             if english
-            else search.snippet(document.text, needles),
+            else snippet(document.text, needles),
         }
         for document in page
     ]
     facets = [
         {"key": k.key, "label": k.label, "count": counts.get(k.key, 0), "active": k.key == kind}
-        for k in search.KINDS
+        for k in KINDS
         if counts.get(k.key)
     ]
     context = {
@@ -307,7 +309,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         # What the heading counts: the results shown, of the active kind.
         "shown": results.count(),
         "kind": kind,
-        "kind_label": search.KIND_BY_KEY[kind].label if kind else "",
+        "kind_label": KIND_BY_KEY[kind].label if kind else "",
         "breadcrumbs": [(_("搜索"), None)],
         "meta_description": _(
             "在全部记录中搜索：展品、人物、梯队、试点单位、工匠学院、活动、组织机构与数字。支持拼音与英文。"

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "portal",
+    "search",
     "craftsmen",
     "exhibits",
     "shell",

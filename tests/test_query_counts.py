@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from craftsmen.views import PAGE_SIZE
-from portal import search
+from portal.bulk import bulk_writes
 from portal.models import Organisation
 from shell.pages import EVENTS_PAGE_SIZE
 from tests import factories as make
@@ -108,7 +108,7 @@ def craftsmen_later_page():
     """Page 2 of the people (no ladder or counts there): a page's worth of
     people first, so that page 2 exists at 5 rows too."""
     _, grow = craftsmen_page()
-    with search.sync_suspended():
+    with bulk_writes():
         for _ in range(PAGE_SIZE):
             make.person()
     return "/craftsmen/?page=2", grow
@@ -339,10 +339,10 @@ def test_each_page_runs_the_same_pinned_number_of_queries_at_5_and_at_20_rows_in
 
     # The pages do not read the search index; skipping its upkeep keeps
     # building the rows fast.
-    with search.sync_suspended():
+    with bulk_writes():
         grow(5)
     with_five = [queries_for(client, language + url) for language in ("", "/en")]
-    with search.sync_suspended():
+    with bulk_writes():
         grow(15)
     with_twenty = [queries_for(client, language + url) for language in ("", "/en")]
 

@@ -1,11 +1,10 @@
 from django.db import migrations
 
 
-def create_search_index(apps, schema_editor):
-    from portal.search import ensure_search_schema
-
-    ensure_search_schema(schema_editor.connection)
-
+# This migration created the full-text index with live code, which has
+# changed since; 0015 creates today's index from frozen SQL (dropping any
+# older one first), so here it is a no-op on a fresh database and was
+# already done on an existing one.
 
 SYNONYMS = [
     ("全总", "中华全国总工会", "常用简称"),
@@ -30,6 +29,5 @@ class Migration(migrations.Migration):
     dependencies = [("portal", "0002_search")]
 
     operations = [
-        migrations.RunPython(create_search_index, migrations.RunPython.noop),
         migrations.RunPython(add_synonyms, remove_synonyms),
     ]

@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 # Documents from before this migration are version 1; the post_migrate
-# handler (portal.signals.search_schema_after_migrate) then rebuilds them with
+# handler (search.signals.rebuild_stale_documents) then rebuilds them with
 # today's analyzer, once every migration has run and the models match the
 # tables.
 

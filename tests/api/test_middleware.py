@@ -60,7 +60,7 @@ def test_a_server_error_gets_a_500_problem_even_when_the_page_would_be_compresse
     def broken(*args, **kwargs):
         raise RuntimeError("broken")
 
-    monkeypatch.setattr("api.views.search.matching", broken)
+    monkeypatch.setattr("api.views.matching", broken)
     response = client.get("/api/v1/search/?q=x", HTTP_ACCEPT_ENCODING="gzip")
     problem = assert_problem(response, 500)
     assert "broken" not in problem["detail"]
@@ -70,7 +70,7 @@ def test_an_unreachable_database_gets_a_503_problem_that_keeps_retry_after(clien
     def unreachable(*args, **kwargs):
         raise OperationalError("connection refused")
 
-    monkeypatch.setattr("api.views.search.matching", unreachable)
+    monkeypatch.setattr("api.views.matching", unreachable)
     response = client.get("/api/v1/search/?q=x")
     assert_problem(response, 503)
     assert response["Retry-After"] == "5"

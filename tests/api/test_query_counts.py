@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from exhibits.models import Exhibit
-from portal import search
+from portal.bulk import bulk_writes
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -152,10 +152,10 @@ def test_each_endpoint_runs_the_same_pinned_number_of_queries_at_5_and_at_20_row
     segment, slug, grow = build()
     urls = (f"/api/v1/{segment}/?page_size=100", f"/api/v1/{segment}/{slug}/")
 
-    with search.sync_suspended():
+    with bulk_writes():
         grow(5)
     with_five = [queries_for(client, url) for url in urls]
-    with search.sync_suspended():
+    with bulk_writes():
         grow(15)
     with_twenty = [queries_for(client, url) for url in urls]
 
@@ -164,7 +164,7 @@ def test_each_endpoint_runs_the_same_pinned_number_of_queries_at_5_and_at_20_row
 
 def test_a_search_query_and_a_sort_add_one_query_at_most(client):
     segment, _, grow = exhibits()
-    with search.sync_suspended():
+    with bulk_writes():
         grow(5)
     assert queries_for(client, "/api/v1/exhibits/?q=exhibit&sort=name") == 7
 

@@ -4,7 +4,6 @@ fixed query set and reports full recall. Small sizes, on the test database."""
 import pytest
 
 from bench import search_timing, synthetic
-from portal import search
 from portal.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +28,7 @@ def test_the_benchmark_times_every_group_and_reports_full_recall(generated, caps
 
 
 def test_the_benchmark_fails_when_search_misses_a_match(generated, monkeypatch):
-    monkeypatch.setattr(search, "filtered", lambda parsed, queryset=None: SearchDocument.objects.none())
+    monkeypatch.setattr(search_timing, "filtered", lambda parsed, queryset=None: SearchDocument.objects.none())
 
     with pytest.raises(SystemExit, match="Recall is"):
         search_timing.main(["--queries", "12", "--repeat", "1", "--sample", "0", "--skip-rebuild"])

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import connection
 
 from bench import synthetic
-from portal import search
 from portal.models import Citation, PublicRecord, Report, SearchDocument
+from search.query import counts_by_kind, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def test_it_creates_exactly_the_requested_number_of_labelled_records(capsys):
 def test_it_mixes_kinds_mostly_exhibits_and_indexes_them_for_search(capsys):
     generate(capsys)
 
-    counts = search.counts_by_kind(search.parse("合成"))
+    counts = counts_by_kind(parse("合成"))
     assert counts["exhibit"] > counts["person"] > counts["organisation"] > counts["event"] > counts["figure"] > 0
     assert SearchDocument.objects.count() == sum(counts.values()) == RECORDS - synthetic.plan(RECORDS).pool
 

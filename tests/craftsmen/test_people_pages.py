@@ -5,7 +5,7 @@ the first page; the downloads hold every person, whatever the page."""
 import pytest
 
 from craftsmen.views import PAGE_SIZE
-from portal import search
+from portal.bulk import bulk_writes
 from tests import factories as make
 from tests.portal.test_bad_input import BAD_PAGES
 from tests.portal.test_exports import csv_rows
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def many_people():
     source = make.report()
     make.tier(source, scope="national", rank=1, name="大国工匠")
-    with search.sync_suspended():
+    with bulk_writes():
         return [make.person(source, order=n) for n in range(PAGE_SIZE * 2 + 3)]
 
 

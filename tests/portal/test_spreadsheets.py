@@ -28,7 +28,6 @@ from craftsmen.models import (
     TierCount,
 )
 from exhibits.models import Exhibit, ExhibitionArea, ExhibitKind
-from portal import search
 from portal.caching import current_version
 from portal.fixtures import load_fixtures
 from portal.models import Organisation, Report
@@ -41,6 +40,7 @@ from portal.spreadsheets import (
     resource_for,
     unescape_cell,
 )
+from search.query import matching, parse
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
@@ -192,10 +192,10 @@ def test_imported_changes_update_the_search_documents(staff_client, exhibits):
 
     confirm(staff_client, upload(staff_client, rows))
 
-    found = list(search.matching(search.parse("稀土永磁")))
+    found = list(matching(parse("稀土永磁")))
     assert [doc.title for doc in found] == ["稀土永磁巡检机器人"]
     # Found by its new organisation's name too, as an admin edit would be.
-    by_org = {doc.title for doc in search.matching(search.parse("内蒙古电力集团"))}
+    by_org = {doc.title for doc in matching(parse("内蒙古电力集团"))}
     assert "稀土永磁巡检机器人" in by_org
 
 

@@ -1,5 +1,5 @@
 """Two writers adding records of the same kind at the same moment each get a
-search document with an id of its own (portal.search._lock_ids)."""
+search document with an id of its own (search.index._lock_ids)."""
 
 import threading
 import time
@@ -7,8 +7,10 @@ import time
 import pytest
 from django.db import connection, connections
 
-from portal import search
 from portal.models import SearchDocument
+from search import index
+from search.index import _lock_ids, _next_id
+from search.kinds import id_range
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,7 +29,7 @@ def test_two_writers_adding_people_at_once_get_different_document_ids(monkeypatc
     source = make.report()
     make.person(source)  # a document of the kind already exists: both writers read its id as the max
     both_ready = threading.Barrier(2, timeout=20)
-    lock_ids, next_id = search._lock_ids, search._next_id
+    lock_ids, next_id = _lock_ids, _next_id
 
     def lock_together(using, kinds):
         # Both writers have saved their person and are about to number its
@@ -42,8 +44,8 @@ def test_two_writers_adding_people_at_once_get_different_document_ids(monkeypatc
         time.sleep(0.3)
         return new
 
-    monkeypatch.setattr(search, "_lock_ids", lock_together)
-    monkeypatch.setattr(search, "_next_id", next_id_then_linger)
+    monkeypatch.setattr(index, "_lock_ids", lock_together)
+    monkeypatch.setattr(index, "_next_id", next_id_then_linger)
     errors = []
 
     def writer(n):
@@ -65,5 +67,5 @@ def test_two_writers_adding_people_at_once_get_different_document_ids(monkeypatc
 
     assert errors == []
     ids = list(SearchDocument.objects.filter(title__startswith="并发").values_list("id", flat=True))
-    low, high = search.id_range("person")
+    low, high = id_range("person")
     assert len(set(ids)) == 2 and all(low < i < high for i in ids)

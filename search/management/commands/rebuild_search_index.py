@@ -4,16 +4,17 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from portal import search
 from portal.caching import bump_content_version
 from portal.models import SearchDocument
+from search.index import rebuild
+from search.kinds import indexed_models
 
 
 class Command(BaseCommand):
     help = "Rebuild every search document from the records (one transaction)."
 
     def handle(self, *args, **options):
-        total = sum(model.objects.published().count() for model, _ in search._indexed_models())
+        total = sum(model.objects.published().count() for model, _ in indexed_models())
         started = time.perf_counter()
         show = self.stdout.isatty() if hasattr(self.stdout, "isatty") else sys.stdout.isatty()
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         with transaction.atomic():
-            count = search.rebuild(progress=progress)
+            count = rebuild(progress=progress)
             bump_content_version()
         if show:
             self.stdout.write("")

@@ -4,14 +4,16 @@ renames, and relation changes."""
 import pytest
 from django.contrib.auth import get_user_model
 
-from portal import search
+from search import index
+from search.kinds import id_range
+from search.query import SearchResults, matching, parse
 from tests import factories as make
 
 pytestmark = pytest.mark.django_db
 
 
 def found(query: str) -> list[str]:
-    return [d.title for d in search.matching(search.parse(query))]
+    return [d.title for d in matching(parse(query))]
 
 
 @pytest.fixture
@@ -80,8 +82,8 @@ def test_a_new_record_gets_the_next_id_of_its_kind():
     source = make.report()
     first = make.person(source, name="哈斯巴根")
     second = make.person(source, name="其木格")
-    ids = [search.SearchResults(search.parse(name))[0:1][0].pk for name in (first.name, second.name)]
-    low, high = search.id_range("person")
+    ids = [SearchResults(parse(name))[0:1][0].pk for name in (first.name, second.name)]
+    low, high = id_range("person")
     assert low < ids[0] < ids[1] < high
 
 
@@ -102,8 +104,8 @@ def test_migrating_a_database_indexed_by_an_older_analyzer_rebuilds_its_document
 
     from portal.caching import current_version
     from portal.models import SearchDocument
-    from portal.signals import search_schema_after_migrate
     from portal.text import ANALYZER_VERSION
+    from search.signals import rebuild_stale_documents
 
     source = make.report()
     make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
@@ -112,7 +114,7 @@ def test_migrating_a_database_indexed_by_an_older_analyzer_rebuilds_its_document
     assert found("F12") == []
     before = current_version()[0]
 
-    search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+    rebuild_stale_documents(sender=apps.get_app_config("portal"), using="default")
 
     assert set(SearchDocument.objects.values_list("analyzer", flat=True)) == {ANALYZER_VERSION}
     assert found("F12") == found("F-12") == ["F-12芳纶防割手套"]
@@ -122,25 +124,25 @@ def test_migrating_a_database_indexed_by_an_older_analyzer_rebuilds_its_document
 def test_migrating_a_database_whose_documents_are_current_does_not_rebuild_them(monkeypatch):
     from django.apps import apps
 
-    from portal.signals import search_schema_after_migrate
+    from search.signals import rebuild_stale_documents
 
     source = make.report()
     make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
-    monkeypatch.setattr(search, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt current documents"))
-    search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+    monkeypatch.setattr(index, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt current documents"))
+    rebuild_stale_documents(sender=apps.get_app_config("portal"), using="default")
     assert found("F12") == ["F-12芳纶防割手套"]
 
 
 def test_a_partial_migrate_leaves_older_documents_for_the_next_full_one(monkeypatch):
     from django.apps import apps
 
-    from portal import signals
     from portal.models import SearchDocument
+    from search import signals
 
     source = make.report()
     make.exhibit(source, name="F-12芳纶防割手套", exhibition=make.exhibition(source))
     SearchDocument.objects.update(analyzer=1)
     monkeypatch.setattr(signals, "_fully_migrated", lambda using: False)
-    monkeypatch.setattr(search, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt before every migration ran"))
-    signals.search_schema_after_migrate(sender=apps.get_app_config("portal"), using="default")
+    monkeypatch.setattr(index, "rebuild", lambda *args, **kwargs: pytest.fail("rebuilt before every migration ran"))
+    signals.rebuild_stale_documents(sender=apps.get_app_config("portal"), using="default")
     assert set(SearchDocument.objects.values_list("analyzer", flat=True)) == {1}

@@ -6,14 +6,35 @@ import pytest
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 
-from portal import search
 from portal.text import highlight_spans, index_tokens, pinyin_tokens, query_terms
+from search import query as search_query
+from search.highlight import highlight, snippet
+from search.kinds import KIND_BY_KEY, KIND_SHIFT, id_range
+from search.query import (
+    ParsedQuery,
+    SearchResults,
+    cheapest_read,
+    counts_by_kind,
+    filtered,
+    index_expression,
+    matching,
+    parse,
+    tsquery_expression,
+)
+from search.schema import (
+    FTS5_TABLE_SQL,
+    FTS_HEAD_TABLE,
+    FTS_TABLE,
+    SQLITE_OLD_TRIGGERS,
+    SQLITE_TRIGGERS,
+    ensure_search_schema,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 
 
 def titles(query: str, kind: str | None = None) -> list[str]:
-    results = search.matching(search.parse(query))
+    results = matching(parse(query))
     if kind:
         results = results.filter(kind=kind)
     return [d.title for d in results]
@@ -120,7 +141,7 @@ def test_a_two_character_query_finds_every_record_whose_text_contains_it():
             for d in SearchDocument.objects.all()
             if query in normalize(" ".join([d.title, d.title_en, d.text, d.text_en]))
         }
-        found = set(search.filtered(search.parse(query)).values_list("pk", flat=True))
+        found = set(filtered(parse(query)).values_list("pk", flat=True))
         assert expected <= found, query
 
 
@@ -129,15 +150,15 @@ def test_a_two_character_query_finds_every_record_whose_text_contains_it():
     ['"', "*", ":", "(", ")", "-", "AND", "OR", "NEAR", '" * : ( ) - AND OR NEAR', "稀土 OR", "NEAR(稀土 电机)"],
 )
 def test_search_syntax_characters_are_plain_text_and_never_errors(query):
-    list(search.matching(search.parse(query))[:20])
-    search.counts_by_kind(search.parse(query))
+    list(matching(parse(query))[:20])
+    counts_by_kind(parse(query))
 
 
 def test_counts_per_kind_add_up_to_the_matches():
-    parsed = search.parse("工匠")
-    counts = search.counts_by_kind(parsed)
-    assert sum(counts.values()) == search.matching(parsed).count()
-    assert set(counts) <= set(search.KIND_BY_KEY)
+    parsed = parse("工匠")
+    counts = counts_by_kind(parsed)
+    assert sum(counts.values()) == matching(parsed).count()
+    assert set(counts) <= set(KIND_BY_KEY)
 
 
 def test_the_full_text_index_exists_on_this_database():
@@ -149,8 +170,8 @@ def test_the_full_text_index_exists_on_this_database():
         if connection.vendor == "sqlite":
             cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('trigger', 'table')")
             names = {row[0] for row in cursor.fetchall()}
-            assert {search.FTS_TABLE, search.FTS_HEAD_TABLE, *search.SQLITE_TRIGGERS} <= names
-            assert not names & set(search.SQLITE_OLD_TRIGGERS)
+            assert {FTS_TABLE, FTS_HEAD_TABLE, *SQLITE_TRIGGERS} <= names
+            assert not names & set(SQLITE_OLD_TRIGGERS)
         else:
             cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'portal_searchdocument_chunk_vector'")
             assert "gin" in cursor.fetchone()[0]
@@ -162,8 +183,8 @@ def test_ensure_search_schema_restores_a_dropped_sqlite_trigger_or_pg_index():
             cursor.execute("DROP TRIGGER portal_searchdocument_fts_ai")
         else:
             cursor.execute("DROP INDEX portal_searchdocument_chunk_vector")
-    assert search.ensure_search_schema() is True
-    assert search.ensure_search_schema() is False
+    assert ensure_search_schema() is True
+    assert ensure_search_schema() is False
     assert "高凤林" in titles("gfl")
 
 
@@ -243,26 +264,26 @@ class TestAnalyzer:
         assert [text[a:b] for a, b in highlight_spans(text, needles)] == marked
 
     def test_marks_with_only_a_space_or_hyphen_between_them_are_one_mark(self):
-        html = str(search.highlight("Rare-earth and rare earth, rare, earth", ["rare", "earth"]))
+        html = str(highlight("Rare-earth and rare earth, rare, earth", ["rare", "earth"]))
         assert html == "<mark>Rare-earth</mark> and <mark>rare earth</mark>, <mark>rare</mark>, <mark>earth</mark>"
 
     def test_a_text_shorter_than_the_snippet_is_shown_whole(self):
         text = "展示万吨级轻稀土碳酸盐连续化生产工艺的模型，属于稀土产业链上游的生产工艺。报告未写明研发者和单位。"
-        assert str(search.snippet(text, ["单位"])) == text.replace("单位", "<mark>单位</mark>")
+        assert str(snippet(text, ["单位"])) == text.replace("单位", "<mark>单位</mark>")
 
     def test_a_long_snippet_is_cut_around_the_match_on_words_in_english(self):
         text = " ".join(f"word{i}" for i in range(60)) + " gloves " + " ".join(f"more{i}" for i in range(60))
-        cut = str(search.snippet(text, ["gloves"], width=80, on_words=True))
+        cut = str(snippet(text, ["gloves"], width=80, on_words=True))
         assert cut.startswith("…word") and cut.endswith("…") and "<mark>gloves</mark>" in cut
         assert all(part in text.split() for part in cut.strip("…").replace("<mark>gloves</mark>", "gloves").split())
 
     def test_highlight_escapes_html(self):
-        assert str(search.highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
+        assert str(highlight("<b>稀土</b>", ["稀土"])) == "&lt;b&gt;<mark>稀土</mark>&lt;/b&gt;"
 
 
 def expected_ids(parsed, kind: str) -> list[int]:
     """The matches in result order, by the plain ORM query."""
-    expected = search.matching(parsed)
+    expected = matching(parsed)
     return [d.pk for d in (expected.filter(kind=kind) if kind else expected)]
 
 
@@ -274,9 +295,9 @@ def read_in_pages(results, total: int, size: int) -> list[int]:
     ("query", "kind"), [("工匠", ""), ("工匠", "person"), ("内蒙古", ""), ("gfl", ""), ("稀土", "")]
 )
 def test_search_results_pages_are_the_matches_in_result_order(query, kind):
-    parsed = search.parse(query)
+    parsed = parse(query)
     expected = expected_ids(parsed, kind)
-    results = search.SearchResults(parsed, kind)
+    results = SearchResults(parsed, kind)
     assert results.count() == len(results) == len(expected)
     assert read_in_pages(results, len(expected), 7) == expected
 
@@ -290,15 +311,15 @@ def test_search_results_pages_are_the_matches_in_result_order(query, kind):
 def test_every_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, plan, chunk_shift):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL chooses a plan per page segment; FTS5 has one")
-    parsed = search.parse(query)
+    parsed = parse(query)
     expected = expected_ids(parsed, kind)
     chosen = []
-    monkeypatch.setattr(search, "SMALL_RESULT", 0)  # plan segments even for these few matches
-    monkeypatch.setattr(search, "cheapest_read", lambda *args: chosen.append(args) or plan)
+    monkeypatch.setattr(search_query, "SMALL_RESULT", 0)  # plan segments even for these few matches
+    monkeypatch.setattr(search_query, "cheapest_read", lambda *args: chosen.append(args) or plan)
     # Chunks of two ids: the real fixtures' few documents per kind then
     # span many chunks, and a page many of them.
-    monkeypatch.setattr(search, "CHUNK_SHIFT", chunk_shift)
-    pages = read_in_pages(search.SearchResults(parsed, kind), len(expected), 5)
+    monkeypatch.setattr(search_query, "CHUNK_SHIFT", chunk_shift)
+    pages = read_in_pages(SearchResults(parsed, kind), len(expected), 5)
     assert chosen, "no segment was planned"
     assert pages == expected
 
@@ -309,19 +330,15 @@ def test_every_plan_for_a_page_gives_the_same_pages(monkeypatch, query, kind, pl
 )
 def test_a_page_segment_is_read_the_way_that_visits_the_fewest_rows(matches, plan):
     # A page of 20 from 50,000 documents of one kind.
-    assert search.cheapest_read(20, 50_000, matches) == plan
+    assert cheapest_read(20, 50_000, matches) == plan
 
 
 def test_the_index_reads_the_rare_words_and_leaves_a_common_prefix_to_the_row_check():
-    parsed = search.parse("chen honglei 稀土")
-    assert search.index_expression(parsed, [95000, 15, 400]) == search.tsquery_expression(
-        search.ParsedQuery(parsed.text, parsed.slots[1:])
-    )
+    parsed = parse("chen honglei 稀土")
+    assert index_expression(parsed, [95000, 15, 400]) == tsquery_expression(ParsedQuery(parsed.text, parsed.slots[1:]))
     # Not ten times commoner, or not a prefix: the index reads it.
-    assert search.index_expression(parsed, [100, 15, 400]) == search.tsquery_expression(parsed)
-    assert search.index_expression(search.parse("稀土 工匠"), [95000, 15]) == search.tsquery_expression(
-        search.parse("稀土 工匠")
-    )
+    assert index_expression(parsed, [100, 15, 400]) == tsquery_expression(parsed)
+    assert index_expression(parse("稀土 工匠"), [95000, 15]) == tsquery_expression(parse("稀土 工匠"))
 
 
 @pytest.mark.parametrize("small", [True, False], ids=["read whole", "read in segments"])
@@ -329,27 +346,27 @@ def test_the_index_reads_the_rare_words_and_leaves_a_common_prefix_to_the_row_ch
 def test_pages_are_the_same_when_the_index_leaves_words_to_the_row_check(monkeypatch, query, kind, small):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL's GIN reads; FTS5 has its own plan")
-    parsed = search.parse(query)
+    parsed = parse(query)
     expected = expected_ids(parsed, kind)
     assert expected, "the query should match something"
     left_out = []
-    original = search.index_expression
-    monkeypatch.setattr(search, "PREFIX_LEFT_TO_CHECK", 1)
-    monkeypatch.setattr(search, "SMALL_RESULT", 10_000 if small else 0)
+    original = index_expression
+    monkeypatch.setattr(search_query, "PREFIX_LEFT_TO_CHECK", 1)
+    monkeypatch.setattr(search_query, "SMALL_RESULT", 10_000 if small else 0)
     monkeypatch.setattr(
-        search,
+        search_query,
         "index_expression",
         lambda parsed, counts: (
-            left_out.append(original(parsed, counts) != search.tsquery_expression(parsed)) or original(parsed, counts)
+            left_out.append(original(parsed, counts) != tsquery_expression(parsed)) or original(parsed, counts)
         ),
     )
-    pages = read_in_pages(search.SearchResults(parsed, kind), len(expected), 5)
+    pages = read_in_pages(SearchResults(parsed, kind), len(expected), 5)
     assert any(left_out), "no word was left to the row check"
     assert pages == expected
 
 
 def test_search_results_of_an_empty_query_are_empty():
-    results = search.SearchResults(search.parse("，。"))
+    results = SearchResults(parse("，。"))
     assert results.count() == 0 and results[0:20] == []
 
 
@@ -359,21 +376,21 @@ def test_document_ids_put_each_kind_in_its_own_range_in_order():
     rows = list(SearchDocument.objects.order_by("id").values_list("id", "kind", "kind_order"))
     assert rows
     for pk, kind, kind_order in rows:
-        low, high = search.id_range(kind)
-        assert low < pk < high and pk >> search.KIND_SHIFT == kind_order
+        low, high = id_range(kind)
+        assert low < pk < high and pk >> KIND_SHIFT == kind_order
     assert [kind_order for _, _, kind_order in rows] == sorted(kind_order for _, _, kind_order in rows)
 
 
 def test_counts_by_kind_are_cached_until_the_content_changes(django_assert_num_queries):
     from portal.caching import bump_content_version
 
-    parsed = search.parse("工匠")
-    counts = search.counts_by_kind(parsed)
+    parsed = parse("工匠")
+    counts = counts_by_kind(parsed)
     with django_assert_num_queries(1):  # the content version only
-        assert search.counts_by_kind(parsed) == counts
+        assert counts_by_kind(parsed) == counts
     bump_content_version()
     with django_assert_num_queries(2):
-        assert search.counts_by_kind(parsed) == counts
+        assert counts_by_kind(parsed) == counts
 
 
 def test_an_outdated_sqlite_index_is_replaced_and_both_fts5_tables_are_kept_in_step(tmp_path):
@@ -390,38 +407,38 @@ def test_an_outdated_sqlite_index_is_replaced_and_both_fts5_tables_are_kept_in_s
             )
             cursor.execute("INSERT INTO portal_searchdocument VALUES (1, '高凤 凤林 林', 'gaofenglin gfl', '')")
             cursor.execute(
-                f"CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5(head, pinyin, body, "
+                f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(head, pinyin, body, "
                 "content='portal_searchdocument', content_rowid='id', tokenize='unicode61', prefix='1')"
             )
             # The old trigger kept the main table alone.
             cursor.execute(
                 "CREATE TRIGGER portal_searchdocument_ai AFTER INSERT ON portal_searchdocument BEGIN "
-                f"INSERT INTO {search.FTS_TABLE}(rowid, head, pinyin, body) "
+                f"INSERT INTO {FTS_TABLE}(rowid, head, pinyin, body) "
                 "VALUES (new.id, new.head, new.pinyin, new.body); "
                 "END"
             )
 
-        assert search.ensure_search_schema(using=old) is True
+        assert ensure_search_schema(using=old) is True
 
         def found(cursor, table, query):
             cursor.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH %s", [query])
             return [row[0] for row in cursor.fetchall()]
 
         with old.cursor() as cursor:
-            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [search.FTS_TABLE])
-            assert cursor.fetchone()[0] == search.FTS5_TABLE_SQL
+            cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [FTS_TABLE])
+            assert cursor.fetchone()[0] == FTS5_TABLE_SQL
             cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-            assert sorted(row[0] for row in cursor.fetchall()) == sorted(search.SQLITE_TRIGGERS)
+            assert sorted(row[0] for row in cursor.fetchall()) == sorted(SQLITE_TRIGGERS)
             # Both tables rebuilt from the documents, prefix queries included.
-            assert found(cursor, search.FTS_TABLE, "pinyin : gf*") == [1]
-            assert found(cursor, search.FTS_HEAD_TABLE, "gf*") == [1]
+            assert found(cursor, FTS_TABLE, "pinyin : gf*") == [1]
+            assert found(cursor, FTS_HEAD_TABLE, "gf*") == [1]
             # And kept in step from now on, by the new triggers.
             cursor.execute("INSERT INTO portal_searchdocument VALUES (2, '稀土 土永 永磁 磁', 'xitu', '')")
             cursor.execute("UPDATE portal_searchdocument SET head = '高凤 凤林 林x' WHERE id = 1")
-            assert found(cursor, search.FTS_HEAD_TABLE, "稀土") == found(cursor, search.FTS_TABLE, "稀土") == [2]
-            assert found(cursor, search.FTS_HEAD_TABLE, '"林x"') == [1]
+            assert found(cursor, FTS_HEAD_TABLE, "稀土") == found(cursor, FTS_TABLE, "稀土") == [2]
+            assert found(cursor, FTS_HEAD_TABLE, '"林x"') == [1]
             cursor.execute("DELETE FROM portal_searchdocument WHERE id = 2")
-            assert found(cursor, search.FTS_HEAD_TABLE, "稀土") == found(cursor, search.FTS_TABLE, "稀土") == []
-        assert search.ensure_search_schema(using=old) is False
+            assert found(cursor, FTS_HEAD_TABLE, "稀土") == found(cursor, FTS_TABLE, "稀土") == []
+        assert ensure_search_schema(using=old) is False
     finally:
         old.close()
