@@ -65,7 +65,7 @@ def current_version() -> tuple[int, float]:
     """(value, changed_at as a timestamp), read fresh on every request.
 
     Plain SQL: on a cache hit this is the only query, and building it with
-    the ORM cost ten times as much as running it (0.9 ms against 0.07)."""
+    the ORM costs several times as much as running it."""
     connection = connections[router.db_for_read(ContentVersion)]
     table = connection.ops.quote_name(ContentVersion._meta.db_table)
     # PostgreSQL hands over the time as seconds: loading a timestamptz
@@ -100,8 +100,8 @@ class PageStore:
     never replaced by something else (a write changes the version, so the
     keys, instead): a local copy can never be older than the shared one,
     and invalidation needs no message to any process. A hit in the local
-    copy saves the Redis round trip, which was over half of a cached page's
-    time in process (0.40 ms against 0.15)."""
+    copy saves the Redis round trip, which is over half of a cached page's
+    time in process."""
 
     def __init__(self) -> None:
         self.shared = caches[settings.PAGE_CACHE_ALIAS]
@@ -159,8 +159,8 @@ def cached_many_by_version(version: int, computes: dict[str, Callable[[], object
 
 class VersionedCountPaginator(Paginator):
     """A Paginator whose COUNT(*) is cached by content version and query:
-    on a list of 100,000 rows the count is the one cost that grows with the
-    table, and it only changes when the content version does."""
+    on a long list the count is the one cost that grows with the table, and
+    it only changes when the content version does."""
 
     def __init__(self, object_list: QuerySet, per_page: int, *, request: HttpRequest, **kwargs) -> None:
         super().__init__(object_list, per_page, **kwargs)
@@ -493,9 +493,8 @@ class FrontPageCache:
     every key names the content version, read fresh from the database on
     every request, so a write invalidates it as exactly as the page cache.
     A hit skips building the request, the middleware and Django's request
-    signals: in process it cost 0.25 ms against 0.41 for a hit in
-    PageCacheMiddleware on PostgreSQL (the rest is the version's round
-    trip), 0.03 against 0.17 on SQLite."""
+    signals, which are most of a PageCacheMiddleware hit's time apart from
+    the version's round trip."""
 
     def __init__(self, application: Callable) -> None:
         self.application = application

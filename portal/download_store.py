@@ -1,7 +1,7 @@
 """Full downloads (a whole table as CSV or Excel, the /data/ zip) built once
 per content version, kept as files and served as files.
 
-Building the zip or an Excel table of 100,000 records takes longer than a
+Building the zip or an Excel table of a large site takes longer than a
 worker may spend on a request, and a streamed body that the worker timeout
 cuts off arrives as a 200 with a broken file. So a full download is never
 streamed from the database: the first request at a content version builds
@@ -146,7 +146,7 @@ def remove_older_than(version: int) -> None:
 
 def build_slot() -> BuildLock:
     """The one build a downloads directory runs at a time, whichever file
-    and process: at 100,000 records a build takes minutes, and one started
+    and process: on a large site a build takes minutes, and one started
     per file, language and content version in request workers would pile
     up while editors keep changing the data."""
     return BuildLock(directory() / ".building")

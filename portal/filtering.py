@@ -81,7 +81,7 @@ def bounded_menus(request: HttpRequest, filterset, values_url: Callable[[str], s
     of all values (values_url(name), keeping the list's other filters).
 
     The options come from the cache until the content version changes:
-    with 100,000 records a menu's query reads the whole exhibit table, and
+    on a large site a menu's query reads the whole exhibit table, and
     the options only change when the content does. Validating a submitted
     value still asks the database."""
     limit = settings.FILTER_OPTIONS_SHOWN
@@ -166,8 +166,8 @@ def value_page(request: HttpRequest, filterset, name: str, list_url: str, per_pa
 
 class FastSelect(forms.Select):
     """A <select> built in Python. Django renders every <option> through a
-    template of its own; with a few hundred options (the organisation filter
-    at 100,000 records) that was two thirds of the exhibit list's time. Same
+    template of its own; with dozens of options that is a large part of the
+    exhibit list's time. Same
     markup, same attributes, one selected option at most, as Select does."""
 
     def render(self, name, value, attrs=None, renderer=None) -> SafeString:

@@ -11,8 +11,8 @@ call goes through, and its outcome closes the breaker or opens it again.
 It is django-redis's REDIS_CLIENT_CLASS, so every command of every cache
 call passes through `execute_command` (or a pipeline's `execute`) here, and
 no call site knows about it. It also does the logging django-redis would
-have done with a traceback per ignored error (over 100,000 log lines in 10 s
-of outage): one warning when Redis fails, then at most one summary line per
+have done with a traceback per ignored error (a flood of log lines in an
+outage): one warning when Redis fails, then at most one summary line per
 `SUMMARY_SECONDS` while it stays unavailable, and one line when it is back."""
 
 from __future__ import annotations

@@ -237,9 +237,9 @@ def index_expression(parsed: ParsedQuery, slot_counts: list[int]) -> str:
     by row on what it returns (ts_match_vq).
 
     GIN answers a prefix (`'chen':*`) by merging the postings of every
-    indexed word that starts with it (95,000 documents for `chen` in the
-    100,000-record benchmark, 14 ms) before it can intersect them with the
-    query's other words; it skips through exact words' postings instead.
+    indexed word that starts with it (nearly every document, for a common
+    surname's pinyin) before it can intersect them with the query's other
+    words; it skips through exact words' postings instead.
     So a prefix word much commoner than the query's rarest word is left
     out of the index read: `chen honglei` reads the 15 documents of
     `honglei` and checks `chen` on each."""
@@ -421,7 +421,7 @@ class SearchResults:
                 # candidates from the (kind_order, chunk, vector) index. It
                 # has no id range: the kind says the same, and a range on the
                 # id lets the planner AND in a bitmap of the whole kind from
-                # the primary key (2 ms for 50,000 ids).
+                # the primary key.
                 vector = "head_vector" if head else "search_vector"
                 not_name = "" if head else " AND NOT ts_match_vq(head_vector, q)"
                 low, high = id_range(kind)
@@ -470,7 +470,7 @@ class SearchResults:
         OPTIONS must not turn on `server_side_binding`): they run as one
         implicit transaction, which the local settings last for. (JIT:
         with sequential scans off, a plan's cost can pass JIT's threshold,
-        and compiling takes ~90 ms.)"""
+        and compiling costs more than the query.)"""
         fields = _shown_fields()
         columns = ", ".join(f"document.{connection.ops.quote_name(field.column)}" for field in fields)
         with connection.cursor() as cursor:
@@ -487,7 +487,7 @@ class SearchResults:
 
 
 # What a GIN scan of one chunk costs beyond the rows it visits, in rows
-# (about 20 µs against 1.5 µs a row, measured at 100,000 records).
+# (docs/performance.md has the measurement behind it).
 CHUNK_SCAN_ROWS = 12
 
 
@@ -501,8 +501,7 @@ def cheapest_read(wanted: int, documents: int, matches: int) -> str:
     - "chunks": the matches chunk by chunk, from the GIN index, until
       `wanted` are found: a scan per chunk and every match in it.
     A walk suits a common word, a kind read a rare one; chunks suit the
-    middle, where both of the others visit about a thousand rows for a page
-    of 20 at 100,000 records."""
+    middle, where both of the others visit many rows for one page."""
     if matches <= 0 or documents <= 0:
         return "kind"
     per_chunk = matches * (1 << CHUNK_SHIFT) / documents

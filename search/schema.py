@@ -13,7 +13,7 @@ FTS_TABLE = "portal_searchdocument_fts"
 # The names and their pinyin alone: FTS5 answers a column filter
 # (`{head pinyin} : ...`) by reading a word's whole doclist and its
 # positions, so finding the name matches of a common word in the main
-# table took 1-1.5 ms at 100,000 records; here it is a short doclist.
+# table reads a long doclist; here it is a short one.
 FTS_HEAD_TABLE = "portal_searchdocument_head_fts"
 SENTINEL = "〇"  # never emitted by the analyzer; keeps phrases from spanning columns on PostgreSQL
 
