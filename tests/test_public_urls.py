@@ -17,14 +17,6 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 OTHER_PUBLIC_URLS = ["/search/?q=稀土", "/sitemap.xml", "/robots.txt"]
 
 
-@pytest.fixture
-def https_client(settings):
-    """A client behind the TLS-terminating proxy, as in production."""
-    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    settings.SECURE_SSL_REDIRECT = True
-    return Client(headers={"X-Forwarded-Proto": "https"}, raise_request_exception=False)
-
-
 def fresh_and_cached_problems(client: Client, path: str, check) -> dict[str, list[str]]:
     """`check`'s problems with the first answer and with the second, which
     the page cache serves when it answers at all."""
