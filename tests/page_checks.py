@@ -258,18 +258,26 @@ def language_problems(html: str, path: str) -> list[str]:
     return wrong_language(html, english=path.startswith("/en/"))
 
 
-def page_problems(response, path: str) -> dict[str, list[str]]:
-    """Every check a public page must pass, by name, with what failed; a
-    check that passed is left out, so a sound page gives {}."""
+def response_problems(response) -> dict[str, list[str]]:
+    """What any public response must hold, by check name, with what failed;
+    a check that passed is left out, so a sound response gives {}."""
     if response.status_code != 200:
         return {"status": [f"status {response.status_code}, not 200"]}
+    found = {"headers": header_problems(response), "cookies": cookie_problems(response)}
+    return {check: problems for check, problems in found.items() if problems}
+
+
+def page_problems(response, path: str) -> dict[str, list[str]]:
+    """What a public page must hold: what any public response must, and the
+    checks of its HTML, by name as in response_problems."""
+    problems = response_problems(response)
+    if response.status_code != 200:
+        return problems
     html = response.content.decode()
     found = {
-        "headers": header_problems(response),
-        "cookies": cookie_problems(response),
         "head": head_problems(html, path),
         "inline code": inline_code_problems(html),
         "source names": source_name_problems(html),
         "one language": language_problems(html, path),
     }
-    return {check: problems for check, problems in found.items() if problems}
+    return problems | {check: failed for check, failed in found.items() if failed}

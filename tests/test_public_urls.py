@@ -8,7 +8,7 @@ reader role, the browser."""
 import pytest
 from django.test import Client
 
-from tests.page_checks import cookie_problems, header_problems, page_problems
+from tests.page_checks import page_problems, response_problems
 from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
@@ -38,15 +38,6 @@ def readable(path: str, problems: dict[str, list[str]]) -> str:
 def test_every_public_url_holds_what_a_page_must(https_client, path):
     problems = fresh_and_cached_problems(https_client, path, lambda response: page_problems(response, path))
     assert problems == {}, readable(path, problems)
-
-
-def response_problems(response) -> dict[str, list[str]]:
-    found = {
-        "status": [] if response.status_code == 200 else [f"status {response.status_code}, not 200"],
-        "headers": header_problems(response),
-        "cookies": cookie_problems(response),
-    }
-    return {check: problems for check, problems in found.items() if problems}
 
 
 @pytest.mark.parametrize("path", OTHER_PUBLIC_URLS)
