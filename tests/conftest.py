@@ -7,6 +7,7 @@ import pytest
 from django.core.cache import caches
 from django.core.management import call_command
 from django.db import connections, transaction
+from django.test import Client
 from django.utils import translation
 
 from portal.fixtures import load_fixtures, reports_not_at_hand
@@ -116,3 +117,11 @@ def exhibit():
     page tests (test modules that need another define their own)."""
     source = make.report()
     return make.exhibit(source, name="风能叶片检测仪", exhibition=make.exhibition(source))
+
+
+@pytest.fixture
+def https_client(settings):
+    """A client behind the TLS-terminating proxy, as in production."""
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_SSL_REDIRECT = True
+    return Client(headers={"X-Forwarded-Proto": "https"}, raise_request_exception=False)

@@ -11,13 +11,10 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.page_checks import offending
 from tests.public_urls import ENGLISH_PATHS, PUBLIC_PATHS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
-
-# A file name ("000_f558dc7d99a45a08.txt"), its number prefix, any ".txt",
-# and the number used as a name ("报道000", "报告003", "Report 000").
-FILE_NAME_OR_NUMBER = re.compile(r"\b0\d\d_|\.txt\b|(?:报道|报告|\breport)\s*0\d\d", re.IGNORECASE)
 
 # Columns that are technical by design: the reports dataset's file_name.
 TECHNICAL_COLUMNS = {"file_name", "文件名"}
@@ -25,10 +22,6 @@ TECHNICAL_COLUMNS = {"file_name", "文件名"}
 SEARCHES = ["稀土", "王瑞波", "report", "报道", "Craftsmanship"]
 
 EXPORTS = ["/exhibits/export.csv", "/craftsmen/export.csv", "/organisations/export.csv", "/search/export.csv?q=稀土"]
-
-
-def offending(text: str) -> list[str]:
-    return sorted({text[max(0, m.start() - 30) : m.end() + 30] for m in FILE_NAME_OR_NUMBER.finditer(text)})
 
 
 def page_text(client, path: str) -> str:
@@ -53,22 +46,9 @@ def every_record_page(client) -> list[str]:
     return sorted(paths)
 
 
-def test_the_check_catches_each_form_of_a_file_name_or_number():
-    bad_forms = [
-        "000_f558dc7d99a45a08.txt",
-        "见 003_ 文件",
-        "报道000 第 5 段",
-        "报告003署名",
-        "Report 003, paragraph 5",
-    ]
-    for bad in bad_forms:
-        assert offending(bad), bad
-    for fine in ["《匠心铸北疆》第15段", "“Craftsmanship for the Northern Frontier”, para. 15", "2025年"]:
-        assert not offending(fine), fine
-
-
-def test_no_public_page_names_a_report_by_its_file_name_or_number(client):
-    paths = [*PUBLIC_PATHS, *ENGLISH_PATHS, *every_record_page(client)]
+def test_no_record_page_or_search_result_names_a_report_by_its_file_name_or_number(client):
+    # tests/test_public_urls.py checks the pages tests/public_urls.py names.
+    paths = sorted(set(every_record_page(client)) - set(PUBLIC_PATHS + ENGLISH_PATHS))
     paths += [f"{prefix}/search/?q={q}" for q in SEARCHES for prefix in ("", "/en")]
     found = {path: offending(page_text(client, path)) for path in paths}
     assert {path: hits for path, hits in found.items() if hits} == {}
