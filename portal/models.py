@@ -164,15 +164,20 @@ def english_requested() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def published_prefetch(lookup: str, model_path: str, *related: str, cited: bool = False) -> Prefetch:
+def published_prefetch(
+    lookup: str, model_path: str, *related: str, cited: bool = False, only: tuple[str, ...] = ()
+) -> Prefetch:
     """Prefetch only the published rows of a relation (with their own
     select_related, and their citations when the page shows them), so a
-    page never shows an unpublished record nor queries once per row."""
+    page never shows an unpublished record nor queries once per row;
+    `only` names the columns read when the page needs few of them."""
     from django.apps import apps
 
     queryset = apps.get_model(model_path).objects.published()
     if related:
         queryset = queryset.select_related(*related)
+    if only:
+        queryset = queryset.only(*only)
     if cited:
         queryset = queryset.prefetch_related(citations_prefetch())
     return Prefetch(lookup, queryset=queryset)
