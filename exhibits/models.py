@@ -70,7 +70,7 @@ class ExhibitQuerySet(PublicQuerySet):
         against 5.1 for a synthetic exhibit in a big sector). Which it is,
         one bounded read of the sectors' members says."""
         sectors = [sector.pk for sector in exhibit.sectors.all()]  # prefetched on the detail page
-        others = self.published().exclude(pk=exhibit.pk).order_by("order", "slug")
+        others = self.public_rows().exclude(pk=exhibit.pk).order_by("order", "slug")
         candidates: list[int] = []
         if sectors:
             memberships = Exhibit.sectors.through.objects.filter(sector__in=sectors)

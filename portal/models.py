@@ -139,12 +139,18 @@ class PublicQuerySet(TrackedQuerySet):
         Defined once, used by every page, export, dataset, sitemap and search
         document (many-to-many and reverse relations are prefetched through
         published_prefetch, which is this again)."""
-        needed = {f"{name}__is_published": True for name in self.model.shown_with}
-        queryset = self.filter(is_published=True, **needed)
+        queryset = self.public_rows()
         for text, relation in self.model.text_naming.items():
             hidden = self.model._base_manager.filter(pk=models.OuterRef("pk"), **{f"{relation}__is_published": False})
             queryset = queryset.annotate(**{f"_names_hidden_{text}": models.Exists(hidden)})
         return queryset.hiding_unshown_relations()
+
+    def public_rows(self):
+        """The rows published() gives, without what it adds to them: for
+        asking which rows are public (their ids, a count), where building
+        the texts' annotations would be wasted work."""
+        needed = {f"{name}__is_published": True for name in self.model.shown_with}
+        return self.filter(is_published=True, **needed)
 
     def hiding_unshown_relations(self):
         """Forget the related records that may not be shown, as published()
