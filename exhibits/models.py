@@ -38,7 +38,7 @@ class ExhibitQuerySet(PublicQuerySet):
                     "tier",
                     only=(*NAME_AND_LINK, "tier", *(f"tier__{field}" for field in (*NAME_AND_LINK, "rank"))),
                 ),
-                citations_prefetch(),
+                citations_prefetch(sorted_in_python=True),
             )
         )
 
