@@ -265,6 +265,13 @@ def pick_urls(env: dict) -> dict[str, str]:
     return picked | {"css": f"/static/{css}"}
 
 
+def chosen(target: Target, only: str | None) -> bool:
+    """Whether --only's regular expression finds the page's label or server
+    ("detail.*cold|row page.*tuned": the cold details and Datasette's tuned
+    row page)."""
+    return only is None or re.search(only, f"{target.label} {target.server}") is not None
+
+
 def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], dict, dict]:
     workdir = Path(args.workdir)
     workdir.mkdir(parents=True, exist_ok=True)
@@ -303,8 +310,36 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
     server_env = env | {"GUNICORN_WORKERS": str(args.workers), "GUNICORN_THREADS": "1"}
     if args.redis_url:
         server_env |= {"REDIS_URL": args.redis_url, "CACHE_KEY_PREFIX": f"bench-{uuid.uuid4().hex}"}
+    search = urllib.parse.quote(SEARCH_WORD)
+    pages = [
+        ("home", "/"),
+        ("exhibit list", "/exhibits/"),
+        ("exhibit list, filtered", f"/exhibits/?kind={urls['kind']}"),
+        ("exhibit detail", f"/exhibits/{urls['slug']}/"),
+        ("exhibit detail, from the reports", f"/exhibits/{urls['real_slug']}/"),
+        ("craftsmen", "/craftsmen/"),
+        (f"search {SEARCH_WORD}", f"/search/?q={search}"),
+    ]
+    # The static file is always measured: every other figure is read against it.
+    targets = [Target("static file (whitenoise)", "portal-warm", urls["css"])]
+    for label, path in pages:
+        for server in ("portal-cold", "portal-warm"):
+            targets.append(Target(label, server, path))
+    if not args.no_datasette:
+        table = exported.stem
+        for server in ("datasette", "datasette-tuned"):
+            targets += [
+                Target("Datasette table page", server, f"/{table}/exhibits"),
+                Target("Datasette row page", server, f"/{table}/exhibits/{urls['id']}"),
+                Target(f"Datasette search {SEARCH_WORD}", server, f"/{table}/exhibits?_search={search}"),
+            ]
+    targets = targets[:1] + [target for target in targets[1:] if chosen(target, args.only)]
+    needed = {target.server for target in targets}
+
     try:
         for name, cache_seconds in (("portal-cold", "0"), ("portal-warm", "3600")):
+            if name not in needed:
+                continue
             port = ports[name]
             servers.start(
                 name,
@@ -318,6 +353,8 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
             common = ["--host", "127.0.0.1", "--setting", "sql_time_limit_ms", "10000"]
             tuned = ["-i", db, "--setting", "suggest_facets", "off"]
             for name, extra in (("datasette", [db]), ("datasette-tuned", tuned)):
+                if name not in needed:
+                    continue
                 port = ports[name]
                 servers.start(
                     name,
@@ -326,28 +363,6 @@ def measure_size(args: argparse.Namespace, records: int) -> tuple[list[Target], 
                     f"http://127.0.0.1:{port}/-/versions.json",
                 )
 
-        search = urllib.parse.quote(SEARCH_WORD)
-        pages = [
-            ("home", "/"),
-            ("exhibit list", "/exhibits/"),
-            ("exhibit list, filtered", f"/exhibits/?kind={urls['kind']}"),
-            ("exhibit detail", f"/exhibits/{urls['slug']}/"),
-            ("exhibit detail, from the reports", f"/exhibits/{urls['real_slug']}/"),
-            ("craftsmen", "/craftsmen/"),
-            (f"search {SEARCH_WORD}", f"/search/?q={search}"),
-        ]
-        targets = [Target("static file (whitenoise)", "portal-warm", urls["css"])]
-        for label, path in pages:
-            for server in ("portal-cold", "portal-warm"):
-                targets.append(Target(label, server, path))
-        if not args.no_datasette:
-            table = exported.stem
-            for server in ("datasette", "datasette-tuned"):
-                targets += [
-                    Target("Datasette table page", server, f"/{table}/exhibits"),
-                    Target("Datasette row page", server, f"/{table}/exhibits/{urls['id']}"),
-                    Target(f"Datasette search {SEARCH_WORD}", server, f"/{table}/exhibits?_search={search}"),
-                ]
         for target in targets:
             target.url = f"http://127.0.0.1:{ports[target.server]}{target.url}"
             # As wrk asks; a redirect (the header missing or ignored) fails here.
@@ -427,6 +442,11 @@ def main() -> None:
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL"), help="page cache in Redis")
     parser.add_argument("--reuse", action="store_true", help="keep a database already built at the same size")
     parser.add_argument("--no-datasette", action="store_true")
+    parser.add_argument(
+        "--only",
+        help="a regular expression: measure only the pages whose 'label server' it finds "
+        "(the static file is always measured; servers with nothing to measure are not started)",
+    )
     parser.add_argument("--smoke", action="store_true", help="60 records, 1-second runs: check the pieces work")
     parser.add_argument("--output", help="also write the tables to this file")
     args = parser.parse_args()

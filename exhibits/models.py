@@ -18,13 +18,27 @@ class ExhibitQuerySet(PublicQuerySet):
         )
 
     def for_detail_page(self):
+        # The page names and links the records around the exhibit, so of
+        # those it reads only what a name and a link need: on a cold page
+        # most of the time goes to the ORM building and reading columns,
+        # not to the database. A maker's organisation is not shown.
+        linked = ("kind", "area", "exhibition", "exhibition__event", "organisation")
         return (
             self.published()
-            .select_related("kind", "area", "exhibition", "exhibition__event", "organisation")
+            .select_related(*linked)
+            .only(
+                *(field.attname for field in self.model._meta.concrete_fields),
+                *(f"{relation}__{field}" for relation in linked for field in NAME_AND_LINK),
+            )
             .prefetch_related(
-                published_prefetch("sectors", "exhibits.Sector"),
-                published_prefetch("makers", "craftsmen.Person", "tier", "organisation"),
-                citations_prefetch(),
+                published_prefetch("sectors", "exhibits.Sector", only=NAME_AND_LINK),
+                published_prefetch(
+                    "makers",
+                    "craftsmen.Person",
+                    "tier",
+                    only=(*NAME_AND_LINK, "tier", *(f"tier__{field}" for field in (*NAME_AND_LINK, "rank"))),
+                ),
+                citations_prefetch(sorted_in_python=True),
             )
         )
 
@@ -56,7 +70,7 @@ class ExhibitQuerySet(PublicQuerySet):
         against 5.1 for a synthetic exhibit in a big sector). Which it is,
         one bounded read of the sectors' members says."""
         sectors = [sector.pk for sector in exhibit.sectors.all()]  # prefetched on the detail page
-        others = self.published().exclude(pk=exhibit.pk).order_by("order", "slug")
+        others = self.public_rows().exclude(pk=exhibit.pk).order_by("order", "slug")
         candidates: list[int] = []
         if sectors:
             memberships = Exhibit.sectors.through.objects.filter(sector__in=sectors)
@@ -74,8 +88,14 @@ class ExhibitQuerySet(PublicQuerySet):
             self.filter(pk__in=candidates)
             .hiding_unshown_relations()
             .select_related("kind")
+            .only(*NAME_AND_LINK, "order", "kind", *(f"kind__{field}" for field in NAME_AND_LINK))
             .order_by("order", "slug")[:limit]
         )
+
+
+# What naming and linking a record reads (record_name, get_absolute_url,
+# may_show): the detail page loads no more of the records it links to.
+NAME_AND_LINK = ("slug", "name", "name_en", "is_published", "order")
 
 
 # Memberships of an exhibit's sectors up to which related exhibits are

@@ -64,6 +64,22 @@ def test_the_table_gives_each_page_as_a_share_of_the_static_file():
     assert "portal-warm 100, 102" in text
 
 
+def test_only_picks_pages_by_label_and_server():
+    cold_detail = bench.Target("exhibit detail, from the reports", "portal-cold", "/exhibits/x/")
+    warm_detail = bench.Target("exhibit detail", "portal-warm", "/exhibits/y/")
+    tuned_row = bench.Target("Datasette row page", "datasette-tuned", "/db/exhibits/1")
+    plain_row = bench.Target("Datasette row page", "datasette", "/db/exhibits/1")
+    only = "detail.*cold|row page.*tuned"
+
+    assert [bench.chosen(t, only) for t in (cold_detail, warm_detail, tuned_row, plain_row)] == [
+        True,
+        False,
+        True,
+        False,
+    ]
+    assert bench.chosen(plain_row, None)
+
+
 def _free_port_block(size: int) -> int:
     """The first of `size` consecutive free ports."""
     for base in range(18150, 19150, size):
