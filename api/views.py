@@ -7,26 +7,20 @@ by slug. Invalid parameters give 400 and unknown records 404, both as RFC
 filter on a slug that names no public record gives an empty list. Responses go through the page cache like the pages
 (portal.caching): ETag and 304 keyed by the content version, no cookies."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Annotated, Literal
 
 import django_filters
 from django.core.paginator import EmptyPage, Paginator
-from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from ninja import NinjaAPI, Path, Query, Router, Schema
 from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import Field, create_model
 
-from api import filters
 from api import schemas as out
 from api.problems import PROBLEM_CONTENT_TYPE, Problem, ProblemError, problem_response
-from craftsmen.models import Academy, Person, PilotBatch, PilotCategory, Tier, TierCount
-from exhibits.models import Exhibit
 from portal.addresses import absolute_url
-from portal.models import Event, Figure, Organisation, Place, Programme, Report, citations_prefetch
+from portal.resources import Resource, all_resources
 from portal.text import MAX_QUERY_LENGTH
 from search.kinds import KINDS
 from search.query import matching, parse
@@ -182,96 +176,9 @@ def paginate(request: HttpRequest, queryset, page_number: int, page_size: int) -
     }
 
 
-@dataclass(frozen=True)
-class Resource:
-    """One record kind: its URL segment, names, schema, the single QuerySet
-    its endpoints read (all select_related/prefetch_related in it) and its
-    filters."""
-
-    segment: str
-    singular: str
-    schema: type[Schema]
-    queryset: Callable[[], QuerySet]
-    filterset: type[django_filters.FilterSet] | None = None
-
-
-def _published(model, *related: str, prefetch: tuple = ()) -> Callable[[], QuerySet]:
-    def queryset() -> QuerySet:
-        queryset = model.objects.published()
-        if related:
-            queryset = queryset.select_related(*related)
-        return queryset.prefetch_related(citations_prefetch(), *prefetch).order_by(*model._meta.ordering)
-
-    return queryset
-
-
-def _published_relation(lookup: str, model) -> Prefetch:
-    return Prefetch(lookup, queryset=model.objects.published())
-
-
-RESOURCES = [
-    Resource(
-        "exhibits",
-        "exhibit",
-        out.ExhibitOut,
-        lambda: (
-            Exhibit.objects.for_list_page()
-            .select_related("exhibition")
-            .prefetch_related(_published_relation("makers", Person), citations_prefetch())
-        ),
-        filters.ExhibitFilter,
-    ),
-    Resource("people", "person", out.PersonOut, _published(Person, "tier", "organisation"), filters.PersonFilter),
-    Resource("tiers", "tier", out.TierOut, _published(Tier, "region"), filters.TierFilter),
-    Resource(
-        "tier-counts",
-        "tier_count",
-        out.TierCountOut,
-        _published(TierCount, "tier", "place", "event"),
-        filters.TierCountFilter,
-    ),
-    Resource(
-        "pilot-batches",
-        "pilot_batch",
-        out.PilotBatchOut,
-        _published(
-            PilotBatch,
-            prefetch=(
-                Prefetch(
-                    "categories",
-                    queryset=PilotCategory.objects.published().prefetch_related(citations_prefetch()),
-                ),
-            ),
-        ),
-    ),
-    Resource(
-        "academies",
-        "academy",
-        out.AcademyOut,
-        _published(Academy, "academy_type", "organisation", "recognised_by", prefetch=("groups",)),
-        filters.AcademyFilter,
-    ),
-    Resource(
-        "events", "event", out.EventOut, _published(Event, "parent", "place", prefetch=("hosts",)), filters.EventFilter
-    ),
-    Resource(
-        "organisations",
-        "organisation",
-        out.OrganisationOut,
-        _published(Organisation, "parent", "place"),
-        filters.OrganisationFilter,
-    ),
-    Resource("figures", "figure", out.FigureOut, _published(Figure, "event", "organisation"), filters.FigureFilter),
-    Resource(
-        "programmes",
-        "programme",
-        out.ProgrammeOut,
-        _published(Programme, prefetch=("organisations",)),
-        filters.ProgrammeFilter,
-    ),
-    Resource("places", "place", out.PlaceOut, _published(Place, "parent"), filters.PlaceFilter),
-    Resource("reports", "report", out.ReportOut, lambda: Report.objects.all()),
-]
+# Every kind's resource, declared by the app that owns it (in its `facets`
+# module), in its declared position.
+RESOURCES = all_resources()
 
 
 def _list_results(request: HttpRequest, resource: Resource, params: Schema) -> dict:

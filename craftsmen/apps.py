@@ -6,5 +6,6 @@ class CraftsmenConfig(AppConfig):
     verbose_name = "工匠"
 
     def ready(self) -> None:
-        # This app's tables for the downloads, its kinds of record for the search.
-        from craftsmen import datasets, kinds  # noqa: F401
+        # This app's kinds of record: their search, datasets, API resources
+        # and sitemap sections.
+        from craftsmen import facets  # noqa: F401

@@ -6,5 +6,6 @@ class ExhibitsConfig(AppConfig):
     verbose_name = "展品"
 
     def ready(self) -> None:
-        # This app's tables for the downloads, its kinds of record for the search.
-        from exhibits import datasets, kinds  # noqa: F401
+        # This app's kinds of record: their search, datasets, API resources
+        # and sitemap sections.
+        from exhibits import facets  # noqa: F401

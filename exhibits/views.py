@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from exhibits.datasets import EXHIBITS
+from exhibits.facets import EXHIBITS
 from exhibits.filters import ExhibitFilter
 from exhibits.models import Exhibit
 from portal.caching import (

@@ -6,6 +6,7 @@ a column means the same wherever it appears."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,17 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import (
-    Citation,
-    Event,
-    Figure,
-    Organisation,
-    Place,
-    Programme,
-    Report,
-    english_requested,
-    may_show,
-)
+from portal.models import Citation, english_requested, may_show
 
 # Rows per query (and per prefetch): small enough that the prefetched
 # relations of one chunk stay a few MiB, large enough to keep queries few.
@@ -133,145 +124,34 @@ def table(key, title, description, columns, queryset) -> Dataset:
     return Dataset(key, title, description, [*_common_head(), *columns, *_common_tail()], queryset)
 
 
-# The datasets of each app, declared by the app (portal's below, then each
-# app's `datasets` module, imported by its AppConfig.ready()), each with its
-# position in the /data/ download.
-_DECLARED: dict[str, tuple[int, Dataset]] = {}
+# The datasets of each app, declared by the app in its `facets` module
+# (portal's own in shell/facets.py), imported by its AppConfig.ready(), each
+# with its position in the /data/ download: key → (position, dataset,
+# declaring module).
+_DECLARED: dict[str, tuple[int, Dataset, str]] = {}
 
 
 def declare(position: int, *datasets: Dataset) -> None:
     """Add datasets to the /data/ download, from `position` on (the first
     gets `position`, the next `position + 1`…)."""
+    # The declaring module, for the message below and for the test that
+    # each app declares its facets in one module.
+    module = sys._getframe(1).f_globals["__name__"]
     for offset, dataset in enumerate(datasets):
         if dataset.key in _DECLARED:
-            raise ValueError(f"Dataset {dataset.key!r} is declared twice")
-        _DECLARED[dataset.key] = (position + offset, dataset)
+            raise ValueError(f"Dataset {dataset.key!r} is declared twice (by {_DECLARED[dataset.key][2]} and {module})")
+        _DECLARED[dataset.key] = (position + offset, dataset, module)
 
 
 def all_datasets() -> list[Dataset]:
     """Everything in the /data/ download, in its order."""
-    return [dataset for _, dataset in sorted(_DECLARED.values(), key=lambda item: item[0])]
+    return [dataset for _, dataset, _ in sorted(_DECLARED.values(), key=lambda item: item[0])]
 
 
 def by_key(key: str) -> Dataset:
     return _DECLARED[key][1]
 
 
-EVENTS = table(
-    "events",
-    _("活动"),
-    _("大会、训练营、座谈会、推进会与行动：类型、所属活动、日期、地点、主题、主办单位。"),
-    [
-        Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("parent", _("所属活动"), lambda r: name_of(r.parent)),
-        Column("date_as_written", _("日期（原文）"), lambda r: r.date_as_written),
-        Column("date_as_written_en", _("日期（英文）"), lambda r: r.date_as_written_en),
-        Column("start_date", _("开始日期"), lambda r: r.start_date.isoformat() if r.start_date else ""),
-        Column("end_date", _("结束日期"), lambda r: r.end_date.isoformat() if r.end_date else ""),
-        Column("place", _("地点"), lambda r: name_of(r.place)),
-        Column("theme", _("主题"), lambda r: r.theme),
-        Column("theme_en", _("主题（英文）"), lambda r: r.theme_en),
-        Column("hosts", _("主办单位"), lambda r: names_of(r.hosts.all())),
-    ],
-    lambda: (
-        Event.objects.published()
-        .select_related("place", "parent")
-        .prefetch_related(*cited(Prefetch("hosts", queryset=Organisation.objects.published())))
-        .order_by("order", "slug")
-    ),
-)
-
-PROGRAMMES = table(
-    "programmes",
-    _("工作举措"),
-    _("改革、工程、行动与文件：类型与相关组织机构。"),
-    [
-        Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("organisations", _("相关组织机构"), lambda r: names_of(r.organisations.all())),
-    ],
-    lambda: (
-        Programme.objects.published()
-        .prefetch_related(*cited(Prefetch("organisations", queryset=Organisation.objects.published())))
-        .order_by("order", "slug")
-    ),
-)
-
-ORGANISATIONS = table(
-    "organisations",
-    _("组织机构"),
-    _("工会、党政机关、企业、院校、媒体与场馆：类型、简称、上级单位、所在地。"),
-    [
-        Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("short_names", _("报道中的简称"), lambda r: r.short_names),
-        Column("parent", _("上级单位"), lambda r: name_of(r.parent)),
-        Column("place", _("所在地"), lambda r: name_of(r.place)),
-    ],
-    lambda: (
-        Organisation.objects.published()
-        .select_related("parent", "place")
-        .prefetch_related(*cited())
-        .order_by("order", "slug")
-    ),
-)
-
-PLACES = table(
-    "places",
-    _("地点"),
-    _("报道提到的地区：类型与上级。"),
-    [
-        Column("kind", _("类型"), lambda r: r.get_kind_display()),
-        Column("parent", _("上级"), lambda r: name_of(r.parent)),
-    ],
-    lambda: Place.objects.published().select_related("parent").prefetch_related(*cited()).order_by("order", "slug"),
-)
-
-FIGURES = table(
-    "figures",
-    _("数字"),
-    _("报道中的全部数字：数值、单位、精确程度与原文表述。"),
-    [
-        Column("topic", _("主题"), lambda r: r.get_topic_display()),
-        Column("value", _("数值"), lambda r: number(r.value)),
-        Column("value_max", _("区间上限"), lambda r: number(r.value_max)),
-        Column("unit", _("计量单位"), lambda r: r.unit),
-        Column("unit_en", _("英文单位"), lambda r: r.unit_en),
-        Column("precision", _("精确程度"), lambda r: r.get_precision_display()),
-        Column("printed", _("数字原文"), lambda r: r.printed),
-        Column("phrase", _("原文表述"), lambda r: r.phrase),
-        Column("event", _("相关活动"), lambda r: name_of(r.event)),
-        Column("organisation", _("相关组织机构"), lambda r: name_of(r.organisation)),
-    ],
-    lambda: (
-        Figure.objects.published()
-        .select_related("event", "organisation")
-        .prefetch_related(*cited())
-        .order_by("topic", "order", "slug")
-    ),
-)
-
-
-def _credit_lines(credits: list[dict]) -> str:
-    """The credit lines as printed: 文：王瑞波、张旭；图：霍日查."""
-    return "；".join(f"{line['role']}：{'、'.join(n['name'] for n in line['names'])}" for line in credits)
-
-
-REPORTS = Dataset(
-    "reports",
-    _("来源报道"),
-    _("全部内容的两篇来源报道：标题、发布者、署名、日期；引用中的报道标识指向这里。"),
-    [
-        Column("slug", _("标识"), lambda r: r.slug),
-        Column("file_name", _("文件名"), lambda r: r.file_name),
-        Column("title", _("标题"), lambda r: r.title),
-        Column("title_en", _("英文标题"), lambda r: r.title_en),
-        Column("publisher", _("发布者"), lambda r: r.publisher),
-        Column("credits", _("署名"), lambda r: _credit_lines(r.credits)),
-        Column("date_as_written", _("日期（原文）"), lambda r: r.date_as_written),
-        Column("date_as_written_en", _("日期（英文）"), lambda r: r.date_as_written_en),
-        Column("year", _("年份"), lambda r: r.year or ""),
-        Column("url", _("网址"), url_of),
-    ],
-    lambda: Report.objects.order_by("order", "file_name"),
-)
-
-declare(80, EVENTS, PROGRAMMES, ORGANISATIONS, PLACES, FIGURES, REPORTS)
+def declared_by(dataset: Dataset) -> str:
+    """The module that declared the dataset."""
+    return _DECLARED[dataset.key][2]

@@ -6,6 +6,6 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self) -> None:
-        # portal's own kinds of record (the other apps declare theirs), and
-        # the receivers that keep the index in sync.
-        from search import records, signals  # noqa: F401
+        # The receivers that keep the index in sync (the kinds of record
+        # are declared by the apps, portal's own by shell/facets.py).
+        from search import signals  # noqa: F401

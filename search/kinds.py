@@ -1,6 +1,7 @@
 """What is indexed: the kinds of record the search finds, each declared once
-by the app that owns its models (craftsmen/kinds.py, exhibits/kinds.py,
-and search/records.py for portal's own), imported by its AppConfig.ready().
+by the app that owns its models, in its `facets` module (craftsmen/facets.py,
+exhibits/facets.py, and shell/facets.py for portal's own), imported by its
+AppConfig.ready().
 
 A kind says how its records become documents: the fields besides the name
 and description that find a record (`texts`), and the related records
@@ -10,6 +11,7 @@ change when a related record is edited (dependents)."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 
 from django.db import models
@@ -51,9 +53,12 @@ KINDS: list[Kind] = []
 KIND_BY_KEY: dict[str, Kind] = {}
 KIND_BY_ORDER: dict[int, Kind] = {}
 _SOURCE_OF: dict[type[models.Model], tuple[Kind, Source]] = {}
+# Kind key → the module that declared it.
+_DECLARED_BY: dict[str, str] = {}
 
 
 def declare(*kinds: Kind) -> None:
+    module = sys._getframe(1).f_globals["__name__"]
     for kind in kinds:
         if kind.key in KIND_BY_KEY or kind.order in KIND_BY_ORDER:
             raise ValueError(f"Search kind {kind.key!r} (order {kind.order}) is declared twice")
@@ -62,6 +67,7 @@ def declare(*kinds: Kind) -> None:
                 raise ValueError(f"{source.model.__name__} is indexed twice")
             _SOURCE_OF[source.model] = (kind, source)
         KIND_BY_KEY[kind.key] = kind
+        _DECLARED_BY[kind.key] = module
         KIND_BY_ORDER[kind.order] = kind
         KINDS.append(kind)
         KINDS.sort(key=lambda k: k.order)
@@ -86,3 +92,8 @@ def kind_of(model: type[models.Model]) -> str | None:
 def source_of(model: type[models.Model]) -> Source | None:
     found = _SOURCE_OF.get(model)
     return found[1] if found else None
+
+
+def declared_by(kind: Kind) -> str:
+    """The module that declared the kind."""
+    return _DECLARED_BY[kind.key]

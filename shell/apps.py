@@ -8,3 +8,8 @@ class ShellConfig(AppConfig):
 
     name = "shell"
     verbose_name = "北疆工匠网"
+
+    def ready(self) -> None:
+        # portal's own kinds of record: their search, datasets, API
+        # resources and sitemap sections.
+        from shell import facets  # noqa: F401

@@ -10,9 +10,8 @@ from django.db.models import Max, QuerySet
 from django.urls import reverse
 from django.utils.functional import cached_property
 
-from craftsmen.models import Academy, Person
-from exhibits.models import Exhibit
-from portal.models import Event, Organisation, Report
+from portal import sitemap_sections
+from portal.models import Report
 
 
 def on_site_url(view: Callable) -> Callable:
@@ -130,8 +129,10 @@ class ReportPages(OnSiteURL):
         return Report.objects.order_by("order")
 
 
+# The fixed sections, then one per kind of record with pages of its own,
+# as each app declares them (portal.sitemap_sections), in their positions.
 SITEMAPS = {
     "pages": StaticPages(),
     "sources": ReportPages(),
-    **{model._meta.model_name: RecordPages(model) for model in [Exhibit, Person, Academy, Event, Organisation]},
+    **{model._meta.model_name: RecordPages(model) for model in sitemap_sections.record_page_models()},
 }

@@ -1,10 +1,42 @@
-"""The craftsmen app's tables: people, the tier ladder and its counts, the
-pilot units and the academies (portal.datasets says what a dataset is)."""
+"""The craftsmen app's kinds of record, each declared once: what the search
+indexes of it (search.kinds), its tables for the list exports and the /data/
+download (portal.datasets), its API resource (portal.resources) and its
+sitemap section (portal.sitemap_sections). Imported by the app's
+AppConfig.ready()."""
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from craftsmen.models import Academy, AcademyType, Person, PilotCategory, Tier, TierCount
-from portal.datasets import Column, cited, declare, name_of, table
+from craftsmen.api import (
+    AcademyFilter,
+    AcademyOut,
+    PersonFilter,
+    PersonOut,
+    PilotBatchOut,
+    TierCountFilter,
+    TierCountOut,
+    TierFilter,
+    TierOut,
+)
+from craftsmen.models import Academy, AcademyGroup, AcademyType, Person, PilotBatch, PilotCategory, Tier, TierCount
+from portal import datasets, resources, sitemap_sections
+from portal.datasets import Column, cited, name_of, table
+from portal.models import citations_prefetch
+from portal.resources import Resource, published
+from search import kinds
+from search.kinds import Kind, Source
+
+# --- People -----------------------------------------------------------------
+
+kinds.declare(
+    Kind(
+        "person",
+        _("人物"),
+        2,
+        (Source(Person, texts=("title",), names=("organisation", "tier"), person=True),),
+        pinyin=True,
+    ),
+)
 
 PEOPLE = table(
     "people",
@@ -23,6 +55,17 @@ PEOPLE = table(
         .prefetch_related(*cited())
         .order_by("tier__rank", "order", "slug")
     ),
+)
+datasets.declare(20, PEOPLE)
+
+resources.declare(20, Resource("people", "person", PersonOut, published(Person, "tier", "organisation"), PersonFilter))
+
+sitemap_sections.declare(20, Person)
+
+# --- The tier ladder, and the counts of each tier -----------------------------
+
+kinds.declare(
+    Kind("tier", _("工匠梯队"), 3, (Source(Tier, texts=("ladder_role",), names=("region",)),), pinyin=True),
 )
 
 TIERS = table(
@@ -55,6 +98,26 @@ TIER_COUNTS = table(
         .order_by("tier__rank", "order", "slug")
     ),
 )
+datasets.declare(21, TIERS, TIER_COUNTS)
+
+resources.declare(
+    21,
+    Resource("tiers", "tier", TierOut, published(Tier, "region"), TierFilter),
+    Resource(
+        "tier-counts", "tier_count", TierCountOut, published(TierCount, "tier", "place", "event"), TierCountFilter
+    ),
+)
+
+# --- Pilot units: batches and their categories --------------------------------
+
+kinds.declare(
+    Kind(
+        "pilot",
+        _("试点单位"),
+        4,
+        (Source(PilotBatch), Source(PilotCategory, texts=("phrase",), names=("batch",))),
+    ),
+)
 
 PILOT_CATEGORIES = table(
     "pilot_categories",
@@ -71,6 +134,45 @@ PILOT_CATEGORIES = table(
         .select_related("batch")
         .prefetch_related(*cited())
         .order_by("batch__order", "batch__number", "order", "slug")
+    ),
+)
+datasets.declare(23, PILOT_CATEGORIES)
+
+resources.declare(
+    23,
+    Resource(
+        "pilot-batches",
+        "pilot_batch",
+        PilotBatchOut,
+        published(
+            PilotBatch,
+            prefetch=(
+                Prefetch(
+                    "categories",
+                    queryset=PilotCategory.objects.published().prefetch_related(citations_prefetch()),
+                ),
+            ),
+        ),
+    ),
+)
+
+# --- Academies, with their groups and types -----------------------------------
+
+kinds.declare(
+    Kind(
+        "academy",
+        _("工匠学院"),
+        5,
+        (
+            Source(
+                Academy,
+                texts=("recognition",),
+                names=("academy_type", "organisation", "recognised_by", "groups"),
+            ),
+            Source(AcademyGroup, texts=("phrase",), names=("fields",)),
+            Source(AcademyType),
+        ),
+        pinyin=True,
     ),
 )
 
@@ -104,5 +206,17 @@ ACADEMY_TYPES = table(
     ],
     lambda: AcademyType.objects.published().prefetch_related(*cited()).order_by("order", "slug"),
 )
+datasets.declare(24, ACADEMIES, ACADEMY_TYPES)
 
-declare(20, PEOPLE, TIERS, TIER_COUNTS, PILOT_CATEGORIES, ACADEMIES, ACADEMY_TYPES)
+resources.declare(
+    24,
+    Resource(
+        "academies",
+        "academy",
+        AcademyOut,
+        published(Academy, "academy_type", "organisation", "recognised_by", prefetch=("groups",)),
+        AcademyFilter,
+    ),
+)
+
+sitemap_sections.declare(24, Academy)
