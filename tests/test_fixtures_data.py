@@ -26,9 +26,9 @@ from craftsmen.models import (
     TierCount,
 )
 from exhibits.models import Exhibit, ExhibitionArea
-from portal.datasets import REPORTS
 from portal.models import Citation, Event, Figure, Organisation, Place, PublicRecord, Report
 from portal.reports import paragraphs_of, split_paragraphs
+from shell.facets import REPORTS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("portal_data")]
 

@@ -1,5 +1,5 @@
-"""The kinds each app declares (craftsmen/kinds.py, exhibits/kinds.py,
-search/records.py): their orders are part of every document id (kind order
+"""The kinds each app declares (craftsmen/facets.py, exhibits/facets.py,
+shell/facets.py for portal's own): their orders are part of every document id (kind order
 × 2**32 + position), so they never change."""
 
 from craftsmen.models import Academy, AcademyGroup, AcademyType, Person, PilotBatch, PilotCategory, Tier
