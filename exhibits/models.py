@@ -18,27 +18,13 @@ class ExhibitQuerySet(PublicQuerySet):
         )
 
     def for_detail_page(self):
-        # The page names and links the records around the exhibit, so of
-        # those it reads only what a name and a link need: on a cold page
-        # most of the time goes to the ORM building and reading columns,
-        # not to the database. A maker's organisation is not shown.
-        linked = ("kind", "area", "exhibition", "exhibition__event", "organisation")
         return (
             self.published()
-            .select_related(*linked)
-            .only(
-                *(field.attname for field in self.model._meta.concrete_fields),
-                *(f"{relation}__{field}" for relation in linked for field in NAME_AND_LINK),
-            )
+            .select_related("kind", "area", "exhibition", "exhibition__event", "organisation")
             .prefetch_related(
-                published_prefetch("sectors", "exhibits.Sector", only=NAME_AND_LINK),
-                published_prefetch(
-                    "makers",
-                    "craftsmen.Person",
-                    "tier",
-                    only=(*NAME_AND_LINK, "tier", *(f"tier__{field}" for field in (*NAME_AND_LINK, "rank"))),
-                ),
-                citations_prefetch(sorted_in_python=True),
+                published_prefetch("sectors", "exhibits.Sector"),
+                published_prefetch("makers", "craftsmen.Person", "tier", "organisation"),
+                citations_prefetch(),
             )
         )
 
@@ -70,7 +56,7 @@ class ExhibitQuerySet(PublicQuerySet):
         against 5.1 for a synthetic exhibit in a big sector). Which it is,
         one bounded read of the sectors' members says."""
         sectors = [sector.pk for sector in exhibit.sectors.all()]  # prefetched on the detail page
-        others = self.public_rows().exclude(pk=exhibit.pk).order_by("order", "slug")
+        others = self.published().exclude(pk=exhibit.pk).order_by("order", "slug")
         candidates: list[int] = []
         if sectors:
             memberships = Exhibit.sectors.through.objects.filter(sector__in=sectors)
@@ -88,14 +74,8 @@ class ExhibitQuerySet(PublicQuerySet):
             self.filter(pk__in=candidates)
             .hiding_unshown_relations()
             .select_related("kind")
-            .only(*NAME_AND_LINK, "order", "kind", *(f"kind__{field}" for field in NAME_AND_LINK))
             .order_by("order", "slug")[:limit]
         )
-
-
-# What naming and linking a record reads (record_name, get_absolute_url,
-# may_show): the detail page loads no more of the records it links to.
-NAME_AND_LINK = ("slug", "name", "name_en", "is_published", "order")
 
 
 # Memberships of an exhibit's sectors up to which related exhibits are

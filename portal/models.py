@@ -139,18 +139,12 @@ class PublicQuerySet(TrackedQuerySet):
         Defined once, used by every page, export, dataset, sitemap and search
         document (many-to-many and reverse relations are prefetched through
         published_prefetch, which is this again)."""
-        queryset = self.public_rows()
+        needed = {f"{name}__is_published": True for name in self.model.shown_with}
+        queryset = self.filter(is_published=True, **needed)
         for text, relation in self.model.text_naming.items():
             hidden = self.model._base_manager.filter(pk=models.OuterRef("pk"), **{f"{relation}__is_published": False})
             queryset = queryset.annotate(**{f"_names_hidden_{text}": models.Exists(hidden)})
         return queryset.hiding_unshown_relations()
-
-    def public_rows(self):
-        """The rows published() gives, without what it adds to them: for
-        asking which rows are public (their ids, a count), where building
-        the texts' annotations would be wasted work."""
-        needed = {f"{name}__is_published": True for name in self.model.shown_with}
-        return self.filter(is_published=True, **needed)
 
     def hiding_unshown_relations(self):
         """Forget the related records that may not be shown, as published()
@@ -161,35 +155,24 @@ class PublicQuerySet(TrackedQuerySet):
         return queryset
 
 
-def citations_prefetch(lookup: str = "citations", *, sorted_in_python: bool = False) -> Prefetch:
-    """Citations with their report, in one query, for any record kind.
-    `sorted_in_python`: the page reads them only through sorted_citations,
-    which sorts them again, so the query need not (its ORDER BY joins the
-    report and costs more to build than the sort it saves)."""
-    queryset = Citation.objects.select_related("report")
-    if sorted_in_python:
-        queryset = queryset.order_by()
-    return Prefetch(lookup, queryset=queryset)
+def citations_prefetch(lookup: str = "citations") -> Prefetch:
+    """Citations with their report, in one query, for any record kind."""
+    return Prefetch(lookup, queryset=Citation.objects.select_related("report"))
 
 
 def english_requested() -> bool:
     return (get_language() or "").startswith("en")
 
 
-def published_prefetch(
-    lookup: str, model_path: str, *related: str, cited: bool = False, only: tuple[str, ...] = ()
-) -> Prefetch:
+def published_prefetch(lookup: str, model_path: str, *related: str, cited: bool = False) -> Prefetch:
     """Prefetch only the published rows of a relation (with their own
     select_related, and their citations when the page shows them), so a
-    page never shows an unpublished record nor queries once per row;
-    `only` names the columns read when the page needs few of them."""
+    page never shows an unpublished record nor queries once per row."""
     from django.apps import apps
 
     queryset = apps.get_model(model_path).objects.published()
     if related:
         queryset = queryset.select_related(*related)
-    if only:
-        queryset = queryset.only(*only)
     if cited:
         queryset = queryset.prefetch_related(citations_prefetch())
     return Prefetch(lookup, queryset=queryset)
