@@ -92,47 +92,11 @@ def request_version(request: HttpRequest) -> int:
     return request.content_version
 
 
-class PageStore:
-    """The page cache: the shared cache (Redis, when configured) and, in
-    front of it, this process's own copy of what it read or wrote there.
-
-    Every key names a content version, and what is stored under a key is
-    never replaced by something else (a write changes the version, so the
-    keys, instead): a local copy can never be older than the shared one,
-    and invalidation needs no message to any process. A hit in the local
-    copy saves the Redis round trip, which is over half of a cached page's
-    time in process."""
-
-    def __init__(self) -> None:
-        self.shared = caches[settings.PAGE_CACHE_ALIAS]
-        self.local = caches[settings.PAGE_LOCAL_CACHE_ALIAS] if settings.PAGE_LOCAL_CACHE_ALIAS else None
-
-    # `timeout` is how long a value found in the shared cache is kept in
-    # the local copy: the same as it was stored with there.
-
-    def get(self, key: str, timeout: int) -> object | None:
-        # get_many([key]) would do, but this is every cached page's path.
-        value = self.local.get(key) if self.local else None
-        if value is None:
-            value = self.shared.get(key)
-            if value is not None and self.local:
-                self.local.set(key, value, timeout)
-        return value
-
-    def get_many(self, keys: list[str], timeout: int) -> dict[str, object]:
-        found = self.local.get_many(keys) if self.local else {}
-        missing = [key for key in keys if key not in found]
-        if missing:
-            from_shared = self.shared.get_many(missing)
-            if self.local and from_shared:
-                self.local.set_many(from_shared, timeout)
-            found |= from_shared
-        return found
-
-    def set(self, key: str, value: object, timeout: int) -> None:
-        if self.local:
-            self.local.set(key, value, timeout)
-        self.shared.set(key, value, timeout)
+def page_cache():
+    """The page cache: Redis when configured, else this process's memory.
+    Every key names a content version, so invalidation needs no message to
+    any process."""
+    return caches[settings.PAGE_CACHE_ALIAS]
 
 
 def cached_by_version(request: HttpRequest, name: str, compute: Callable[[], object]) -> object:
@@ -146,8 +110,8 @@ def cached_many_by_version(version: int, computes: dict[str, Callable[[], object
     version changes (any write to public content bumps it); one read of the
     cache for them all."""
     keys = {name: f"value:{version}:{name}" for name in computes}
-    cache = PageStore()
-    found = cache.get_many(list(keys.values()), COUNT_CACHE_SECONDS)
+    cache = page_cache()
+    found = cache.get_many(list(keys.values()))
     values = {}
     for name, compute in computes.items():
         values[name] = found.get(keys[name])
@@ -352,10 +316,10 @@ class PageCacheMiddleware:
             response = HttpResponseNotModified()
             self._headers(response, etag, changed_at)
             return response
-        cache = PageStore()
+        cache = page_cache()
         key = _key(request, version)
         canonical = _canonical_query(request)
-        cached = cache.get(key, settings.PAGE_CACHE_SECONDS) if canonical else None
+        cached = cache.get(key) if canonical else None
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             cached.page_cache_version = version

@@ -136,16 +136,6 @@ if REDIS_URL:
     }
     DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = False
-    # In front of Redis, each process keeps its own copy of the pages it
-    # served most recently (portal.caching.PageStore): a hit then costs no
-    # Redis round trip. 0 turns the copy off.
-    PAGE_LOCAL_CACHE_ENTRIES = env_int("PAGE_LOCAL_CACHE_ENTRIES", default=500)
-    if PAGE_LOCAL_CACHE_ENTRIES > 0:
-        CACHES["local"] = {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": "local-pages",
-            "OPTIONS": {"MAX_ENTRIES": PAGE_LOCAL_CACHE_ENTRIES},
-        }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}}
 PAGE_CACHE_ALIAS = "default"
@@ -160,7 +150,6 @@ if PAGE_FRONT_CACHE_ALIAS:
         "LOCATION": "front-pages",
         "OPTIONS": {"MAX_ENTRIES": PAGE_FRONT_CACHE_ENTRIES},
     }
-PAGE_LOCAL_CACHE_ALIAS = "local" if "local" in CACHES else None
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", default=3600)
 # A page bigger than this (as sent, compressed or not) is served but not
 # cached: with the entry counts above, it bounds each process's copies.

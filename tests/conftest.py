@@ -60,7 +60,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.PAGE_LOCAL_CACHE_ALIAS = None
     settings.PAGE_FRONT_CACHE_ALIAS = None
     settings.STORAGES = {
         **settings.STORAGES,

@@ -126,75 +126,24 @@ def test_with_redis_unreachable_the_site_serves_uncached(client, exhibit, settin
         assert response["X-Page-Cache"] == "miss"  # a working cache would answer "hit" the second time
 
 
-def shared_and_local_caches(settings, shared: dict) -> None:
-    """The page cache as production has it with REDIS_URL: `shared` (a
-    stand-in for Redis) and each process's own copy in front of it."""
+def test_with_redis_unreachable_pages_are_still_served_and_exact_after_a_write(client, exhibit, settings):
     settings.CACHES = {
-        "default": shared,
-        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test-local-pages"},
-    }
-    settings.PAGE_LOCAL_CACHE_ALIAS = "local"
-    caches["local"].clear()
-
-
-def test_a_page_in_the_shared_cache_is_then_served_from_the_processs_own_copy(client, exhibit, settings):
-    shared_and_local_caches(settings, {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"})
-    url = f"/exhibits/{exhibit.slug}/"
-    assert client.get(url)["X-Page-Cache"] == "miss"
-    # Another process's copy: only the shared cache has the page.
-    caches["local"].clear()
-    assert client.get(url)["X-Page-Cache"] == "hit"
-    caches["default"].clear()
-    assert client.get(url)["X-Page-Cache"] == "hit"  # from this process's copy, with no shared cache read
-
-
-def test_a_write_invalidates_the_processs_own_copy_without_telling_it(client, exhibit, settings):
-    shared_and_local_caches(settings, {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"})
-    url = f"/exhibits/{exhibit.slug}/"
-    client.get(url)
-    caches["default"].clear()
-    assert client.get(url)["X-Page-Cache"] == "hit"  # only the local copy has it
-    exhibit.name = "风能叶片检测仪（改进型）"
-    exhibit.save()  # bumps the content version only: neither cache is touched
-
-    detail = client.get(url)
-    assert detail["X-Page-Cache"] == "miss"
-    assert "（改进型）" in detail.content.decode()
-
-
-def test_with_redis_unreachable_the_processs_own_copy_still_serves_exactly(client, exhibit, settings):
-    shared_and_local_caches(
-        settings,
-        {
+        "default": {
             "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.1, "SOCKET_TIMEOUT": 0.1, "IGNORE_EXCEPTIONS": True},
-        },
-    )
+        }
+    }
     settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
     url = f"/exhibits/{exhibit.slug}/"
-    assert client.get(url)["X-Page-Cache"] == "miss"
-    assert client.get(url)["X-Page-Cache"] == "hit"
+    first, second = client.get(url), client.get(url)
+    assert (first.status_code, first["X-Page-Cache"]) == (200, "miss")
+    assert (second.status_code, second["X-Page-Cache"]) == (200, "miss")  # nothing cached: rendered again
     exhibit.name = "风能叶片检测仪（改进型）"
     exhibit.save()
     detail = client.get(url)
     assert (detail.status_code, detail["X-Page-Cache"]) == (200, "miss")
     assert "（改进型）" in detail.content.decode()
-
-
-def test_with_the_page_cache_off_a_count_read_from_the_shared_cache_is_kept_in_the_local_copy(
-    client, exhibit, settings
-):
-    shared_and_local_caches(settings, {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "s"})
-    settings.PAGE_CACHE_SECONDS = 0
-    client.get("/exhibits/")
-    caches["local"].clear()
-    client.get("/exhibits/")  # the count comes from the shared cache
-    caches["default"].clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get("/exhibits/")
-    assert 'data-result-count="1"' in response.content.decode()
-    assert not [query for query in queries if "COUNT(*)" in query["sql"]]
 
 
 def test_the_list_count_is_cached_by_content_version_even_with_the_page_cache_off(client, exhibit, settings):
