@@ -463,19 +463,17 @@ class SearchResults:
     @staticmethod
     def _postgresql_documents(connection, from_sql: str, params: list) -> list[SearchDocument]:
         """SELECT the shown columns of `document` {from_sql}, with sequential
-        scans, JIT and parallel plans off (a chunked read relies on a nested
+        scans and parallel plans off (a chunked read relies on a nested
         loop returning its chunks in order, which a parallel plan would
         not keep). Two statements in one round trip (Django's psycopg
         cursors bind parameters client-side, which allows it; the database
         OPTIONS must not turn on `server_side_binding`): they run as one
-        implicit transaction, which the local settings last for. (JIT:
-        with sequential scans off, a plan's cost can pass JIT's threshold,
-        and compiling costs more than the query.)"""
+        implicit transaction, which the local settings last for."""
         fields = _shown_fields()
         columns = ", ".join(f"document.{connection.ops.quote_name(field.column)}" for field in fields)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true), "
+                "SELECT set_config('enable_seqscan', 'off', true), "
                 "set_config('max_parallel_workers_per_gather', '0', true); "
                 f"SELECT {columns} {from_sql}",
                 params,
