@@ -55,6 +55,7 @@ PEOPLE = table(
         .prefetch_related(*cited())
         .order_by("tier__rank", "order", "slug")
     ),
+    exported_from_list=True,
 )
 datasets.declare(20, PEOPLE)
 
@@ -135,6 +136,7 @@ PILOT_CATEGORIES = table(
         .prefetch_related(*cited())
         .order_by("batch__order", "batch__number", "order", "slug")
     ),
+    exported_from_list=True,
 )
 datasets.declare(23, PILOT_CATEGORIES)
 
@@ -193,6 +195,7 @@ ACADEMIES = table(
         .prefetch_related(*cited())
         .order_by("order", "slug")
     ),
+    exported_from_list=True,
 )
 
 ACADEMY_TYPES = table(

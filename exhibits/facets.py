@@ -59,6 +59,7 @@ EXHIBITS = table(
         Column("organisation", _("单位"), lambda r: name_of(r.organisation)),
     ],
     _exhibits,
+    exported_from_list=True,
 )
 datasets.declare(10, EXHIBITS)
 

@@ -36,6 +36,8 @@ class Dataset:
     description: str | Promise
     columns: list[Column]
     queryset: Callable[[], QuerySet]
+    # Its list page exports it: unfiltered, that export is the full download.
+    exported_from_list: bool = False
 
     def rows(self, queryset: QuerySet, base_url: str) -> Iterator[list[object]]:
         """Each record as a list of cell values, read in chunks so memory
@@ -120,8 +122,8 @@ def _common_tail() -> list[Column]:
     ]
 
 
-def table(key, title, description, columns, queryset) -> Dataset:
-    return Dataset(key, title, description, [*_common_head(), *columns, *_common_tail()], queryset)
+def table(key, title, description, columns, queryset, *, exported_from_list: bool = False) -> Dataset:
+    return Dataset(key, title, description, [*_common_head(), *columns, *_common_tail()], queryset, exported_from_list)
 
 
 # The datasets of each app, declared by the app in its `facets` module

@@ -76,14 +76,13 @@ def _zip_writer(base_url: str) -> Writer:
     return write
 
 
-# The lists whose export without filters is a full download.
-LISTED = ("exhibits", "people", "pilot_categories", "academies", "events", "organisations")
-
-
 def full_downloads(base_url: str) -> list[tuple[str, Writer]]:
     """Every full download, (file name, writer), for `manage.py build_downloads`."""
     tables = [
-        (f"{key}.{fmt}", table_writer(datasets.by_key(key), fmt, base_url)) for key in LISTED for fmt in exports.FORMATS
+        (f"{dataset.key}.{fmt}", table_writer(dataset, fmt, base_url))
+        for dataset in datasets.all_datasets()
+        if dataset.exported_from_list
+        for fmt in exports.FORMATS
     ]
     return [*tables, ("data.zip", _zip_writer(base_url))]
 

@@ -66,6 +66,7 @@ EVENTS = table(
         .prefetch_related(*cited(Prefetch("hosts", queryset=Organisation.objects.published())))
         .order_by("order", "slug")
     ),
+    exported_from_list=True,
 )
 datasets.declare(80, EVENTS)
 
@@ -103,6 +104,7 @@ ORGANISATIONS = table(
         .prefetch_related(*cited())
         .order_by("order", "slug")
     ),
+    exported_from_list=True,
 )
 datasets.declare(82, ORGANISATIONS)
 

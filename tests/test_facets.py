@@ -141,3 +141,11 @@ def test_the_datasets_keep_their_order_in_the_download():
 
 def test_the_sitemap_keeps_its_sections_in_their_order():
     assert list(SITEMAPS) == ["pages", "sources", "exhibit", "person", "academy", "event", "organisation"]
+
+
+def test_the_full_downloads_are_the_tables_whose_list_pages_export_them():
+    from shell.downloads import full_downloads
+
+    names = {name for name, _ in full_downloads("https://example.org")}
+    listed = {"exhibits", "people", "pilot_categories", "academies", "events", "organisations"}
+    assert names == {f"{key}.{fmt}" for key in listed for fmt in ("csv", "xlsx")} | {"data.zip"}
