@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "craftsmen",
     "exhibits",
     "shell",
+    "publish",
 ]
 
 # The header-setting middleware sits outside WhiteNoise and the page cache,
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shell.context_processors.static_site",
             ],
         },
     },
@@ -339,6 +341,16 @@ STORAGES = {
         )
     },
 }
+# The public site as files (publish/, `make static`): where they go and the
+# address they will be served at (canonical links, sitemap, JSON-LD, the
+# QR codes on labels). STATIC_SITE_BUILD is never set from the environment:
+# the builder turns it on while it renders, and templates read it as
+# `static_site` to offer what works without a server (links to pre-rendered
+# filter pages, search in the browser).
+STATIC_SITE_DIR = env_path("STATIC_SITE_DIR", default=BASE_DIR / "dist")
+STATIC_SITE_URL = env_origin("STATIC_SITE_URL") or "http://127.0.0.1:8000"
+STATIC_SITE_BUILD = False
+
 MEDIA_URL = "media/"
 MEDIA_ROOT = env_path("MEDIA_ROOT", default=BASE_DIR / "media")
 

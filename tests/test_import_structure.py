@@ -21,6 +21,7 @@ FLOORS = {
     "exhibits": 3,  # exhibits name their makers and tiers, from craftsmen
     "api": 4,
     "shell": 5,  # settings, the URL map, serving, cross-app pages
+    "publish": 6,  # the public site rendered as files (make static)
 }
 OUTSIDE_THE_PRODUCT = {"bench", "tests"}
 MODELS_APART = {"craftsmen/models.py": "exhibits", "exhibits/models.py": "craftsmen"}
