@@ -17,7 +17,7 @@ for candidate in $${PYTHON:-} python3.14 python3.13 python3.12 \
 done; exit 1
 endef
 
-.PHONY: help run serve bench test lint format data check-python clean
+.PHONY: help run serve bench test lint format data check-python clean static static-check
 
 help:
 	@echo "make run    install, migrate, load the fixtures, serve on http://127.0.0.1:$(PORT)"
@@ -27,6 +27,8 @@ help:
 	@echo "make serve  production mode under gunicorn (needs SECRET_KEY, ALLOWED_HOSTS and SITE_URL)"
 	@echo "make bench  load benchmark against the static-file ceiling and Datasette (BENCH_ARGS=--help)"
 	@echo "make data   migrate and load the fixtures if they changed, without serving"
+	@echo "make static the public site as files in dist/ (STATIC_SITE_URL: where it will be served)"
+	@echo "make static-check  check that every link in dist/ resolves to a file"
 	@echo "make clean  remove the virtual environment and the SQLite database"
 
 $(VENV)/.python-ok:
@@ -111,3 +113,12 @@ format: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) db.sqlite3
+
+# The public site as files (publish/, README "The portal as files"):
+# STATIC_SITE_DIR (default dist/) for STATIC_SITE_URL (the address it will
+# be served at). ARGS=--check only checks a built folder's links.
+static: data
+	$(PY) manage.py build_static $(ARGS)
+
+static-check: $(VENV)/.installed-runtime
+	$(PY) manage.py build_static --check

@@ -1,0 +1,392 @@
+"""The public site rendered as files (`make static`).
+
+Every page comes from the live site's own views and templates, requested
+through Django's test client with `STATIC_SITE_BUILD` on: no second set of
+templates. The build starts from the home pages, the sitemaps, robots.txt,
+the data page and the API's index, follows every link it renders (pages,
+downloads, API answers), and writes each answer to the file that
+`publish.addresses` gives it, rewriting links to match. Then the steps in
+STEPS add what has no URL of its own (the browser's search index, the
+service worker's list of files).
+
+The output is deterministic: the same data gives byte-identical files, so a
+CDN or a diff sees only what changed (static files carry content hashes in
+their names; zip-based downloads get fixed timestamps).
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import io
+import json
+import posixpath
+import re
+import shutil
+import time
+import zipfile
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.test.utils import override_settings
+from django.utils import translation
+
+from publish import addresses
+
+SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/api/", "/api/v1/")
+# The 404 page a static host can show for a missing file (most hosts look
+# for /404.html), rendered by the live site's own handler.
+NOT_FOUND_PAGE = "/404.html"
+
+ADMIN_STATIC = ["admin", "django_otp", "otp_totp", "import_export"]
+URL_ATTRIBUTES = {"href", "src", "action", "content", "data-src", "data-url", "data-index", "data-filter-data"}
+# A zip-based file (XLSX, the dataset zip) records when each member was
+# written; fixed, the same data gives the same bytes.
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+XLSX_DATES = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+class BuildError(Exception):
+    pass
+
+
+@dataclass
+class Build:
+    out: Path
+    site_url: str
+    client: Client
+    files: dict[str, str] = field(default_factory=dict)  # file → the address it holds
+    problems: list[str] = field(default_factory=list)
+    redirects: dict[str, str] = field(default_factory=dict)
+
+    def write(self, relative: str, content: bytes) -> None:
+        target = self.out / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        self.files[relative] = relative
+
+
+@dataclass
+class Report:
+    out: Path
+    pages: int
+    files: int
+    bytes: int
+    seconds: float
+    problems: list[str]
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and name in URL_ATTRIBUTES:
+                self.links.append(value)
+            elif value and name == "srcset":
+                self.links.extend(part.strip().split(" ")[0] for part in value.split(",") if part.strip())
+
+
+def html_links(text: str) -> list[str]:
+    parser = _Links()
+    parser.feed(text)
+    return parser.links
+
+
+XML_LOC = re.compile(r"<loc>([^<]+)</loc>")
+JSON_URL = re.compile(r'"((?:https?://[^"/]+)?/[^"\s]*)"')
+ATTRIBUTE = re.compile(r"(\s(?:" + "|".join(sorted(URL_ATTRIBUTES)) + r')=")([^"]*)(")')
+LD_JSON = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
+
+
+def _rewrite_url(build: Build, url: str) -> str:
+    parts = addresses.split(url, build.site_url)
+    if parts is None:
+        return url
+    path, query, fragment = parts
+    absolute = url.startswith(build.site_url)
+    target = path + (f"?{query}" if query else "")
+    target = build.redirects.get(target, target)
+    path, _, query = target.partition("?")
+    if not addresses.renders(path, query):
+        return url
+    if not query and not addresses.is_api(path):
+        new = path
+    else:
+        new = addresses.href_for(path, query)
+    if fragment:
+        new += f"#{fragment}"
+    return (build.site_url + new) if absolute else new
+
+
+def rewrite_html(build: Build, text: str) -> str:
+    def attribute(match: re.Match) -> str:
+        value = html.unescape(match.group(2))
+        return match.group(1) + html.escape(_rewrite_url(build, value), quote=True) + match.group(3)
+
+    def ld_json(match: re.Match) -> str:
+        return match.group(1) + rewrite_json(build, match.group(2)) + match.group(3)
+
+    return LD_JSON.sub(ld_json, ATTRIBUTE.sub(attribute, text))
+
+
+def rewrite_json(build: Build, text: str) -> str:
+    return JSON_URL.sub(lambda match: '"' + _rewrite_url(build, match.group(1)) + '"', text)
+
+
+def _is_xml(content_type: str) -> bool:
+    return content_type.split(";")[0].strip() in {"application/xml", "text/xml"}
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip()
+    return media == "application/json" or media.endswith("+json")
+
+
+def links_in(build: Build, content_type: str, body: bytes) -> list[str]:
+    text = body.decode("utf-8", errors="replace")
+    if content_type.startswith("text/html"):
+        found = html_links(text)
+        for block in LD_JSON.findall(text):
+            found.extend(JSON_URL.findall(block[1]))
+        return found
+    if _is_xml(content_type):
+        return XML_LOC.findall(text)
+    if _is_json(content_type):
+        # Not the templates of addresses an index describes (/api/v1/x/{slug}/).
+        return [link for link in JSON_URL.findall(text) if "{" not in link]
+    if content_type.startswith("text/plain"):  # robots.txt names the sitemap
+        return re.findall(r"https?://\S+", text)
+    return []
+
+
+def fixed_zip(body: bytes) -> bytes:
+    """The same archive with every member dated FIXED_ZIP_TIME (and an XLSX
+    file's own created/modified dates fixed), members in the same order."""
+    source = zipfile.ZipFile(io.BytesIO(body))
+    output = io.BytesIO()
+    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename == "docProps/core.xml":
+                data = XLSX_DATES.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            info = zipfile.ZipInfo(member.filename, FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, data)
+    return output.getvalue()
+
+
+def _fetch(build: Build, address: str):
+    response = build.client.get(address)
+    if hasattr(response, "streaming_content"):
+        body = b"".join(response.streaming_content)
+    elif hasattr(response, "file_to_stream") or getattr(response, "streaming", False):
+        body = response.getvalue()
+    else:
+        body = response.content
+    if response.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response, body
+
+
+def crawl(build: Build) -> int:
+    """Render every reachable address; the number of addresses written."""
+    queue: deque[str] = deque(SEEDS)
+    seen: set[str] = set(SEEDS)
+    written = 0
+    pending_html: list[tuple[str, str]] = []
+    while queue:
+        address = queue.popleft()
+        path, _, query = address.partition("?")
+        response, body = _fetch(build, address)
+        if response.status_code in (301, 302, 307, 308):
+            location = response["Location"]
+            parts = addresses.split(location, build.site_url)
+            if parts is None:
+                build.problems.append(f"{address} redirects off the site, to {location}")
+                continue
+            target = parts[0] + (f"?{parts[1]}" if parts[1] else "")
+            build.redirects[address] = target
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+            continue
+        if response.status_code != 200:
+            build.problems.append(f"{address} answered {response.status_code}")
+            continue
+        content_type = response.get("Content-Type", "")
+        relative = addresses.file_for(path, query)
+        if content_type.startswith("text/html") and not relative.endswith(".html"):
+            build.problems.append(f"{address} is a web page at an address without a folder: {relative}")
+            continue
+        for link in links_in(build, content_type, body):
+            parts = addresses.split(html.unescape(link), build.site_url)
+            if parts is None:
+                continue
+            link_path, link_query, _ = parts
+            if not addresses.renders(link_path, link_query):
+                continue
+            target = link_path + (f"?{addresses.canonical_query(link_query)}" if link_query else "")
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+        if content_type.startswith("text/html") or _is_json(content_type) or _is_xml(content_type):
+            # Rewritten once every redirect is known.
+            pending_html.append((relative, content_type))
+        elif relative.endswith((".xlsx", ".zip")):
+            body = fixed_zip(body)
+        build.write(relative, body)
+        written += 1
+    for relative, content_type in pending_html:
+        target = build.out / relative
+        try:
+            text = target.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise BuildError(f"{relative} ({content_type}) is not UTF-8") from None
+        if content_type.startswith("text/html"):
+            text = rewrite_html(build, text)
+        else:
+            text = rewrite_json(build, text)
+        target.write_text(text, encoding="utf-8")
+    return written
+
+
+def not_found_pages(build: Build) -> None:
+    """404.html in each language (the live site's own 404 page), for hosts
+    that show /404.html for a missing file."""
+    for address in (NOT_FOUND_PAGE, "/en" + NOT_FOUND_PAGE):
+        response, body = _fetch(build, address)
+        build.write(address.lstrip("/"), rewrite_html(build, body.decode("utf-8")).encode("utf-8"))
+
+
+def static_files(build: Build) -> None:
+    """collectstatic with hashed names into <out>/static/, without the
+    admin's files (no admin in the static site)."""
+    call_command("collectstatic", interactive=False, verbosity=0, clear=True, ignore_patterns=ADMIN_STATIC)
+
+
+# Steps run after the pages are written, in order, each given the Build.
+STEPS: list[Callable[[Build], None]] = [not_found_pages]
+
+
+def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
+    """Render the public site into out (default STATIC_SITE_DIR) for the
+    address site_url (default STATIC_SITE_URL). The folder is replaced
+    only when the build succeeds."""
+    started = time.perf_counter()
+    out = Path(out or settings.STATIC_SITE_DIR).resolve()
+    site_url = (site_url or settings.STATIC_SITE_URL).rstrip("/")
+    staging = out.with_name(out.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    host = urlsplit(site_url)
+    overrides = {
+        "STATIC_SITE_BUILD": True,
+        "SITE_URL": site_url,
+        "DEBUG": False,
+        "ALLOWED_HOSTS": [host.hostname],
+        "PAGE_CACHE_SECONDS": 0,
+        "STATIC_ROOT": staging / "static",
+        "STORAGES": {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        },
+        # Pages must not depend on who asks: no session, no language cookie.
+        "SECURE_SSL_REDIRECT": False,
+    }
+    with override_settings(**overrides), translation.override(settings.LANGUAGE_CODE):
+        client = Client(
+            SERVER_NAME=host.hostname,
+            SERVER_PORT=str(host.port or (443 if host.scheme == "https" else 80)),
+            **({"wsgi.url_scheme": "https"} if host.scheme == "https" else {}),
+        )
+        build = Build(out=staging, site_url=site_url, client=client)
+        static_files(build)
+        pages = crawl(build)
+        for step in STEPS:
+            step(build)
+    if build.problems:
+        raise BuildError("The static build found problems:\n" + "\n".join(build.problems))
+    problems = check(staging, site_url)
+    if problems:
+        raise BuildError("The static build has links that lead nowhere:\n" + "\n".join(problems[:50]))
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+    files = [path for path in out.rglob("*") if path.is_file()]
+    return Report(
+        out=out,
+        pages=pages,
+        files=len(files),
+        bytes=sum(path.stat().st_size for path in files),
+        seconds=time.perf_counter() - started,
+        problems=[],
+    )
+
+
+def _resolves(out: Path, path: str) -> bool:
+    if ".." in path.split("/"):
+        return False
+    target = out / path.lstrip("/")
+    if path.endswith("/"):
+        return (target / "index.html").is_file()
+    return target.is_file() or (target / "index.html").is_file()
+
+
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+def check(out: Path, site_url: str) -> list[str]:
+    """Every internal link, image, stylesheet, script and download named in
+    the output's pages, sitemaps, JSON and stylesheets, that does not
+    resolve to a file there: one line each."""
+    out = Path(out)
+    problems = []
+    for file in sorted(out.rglob("*")):
+        if not file.is_file() or file.suffix not in {".html", ".xml", ".json", ".css", ".txt", ".webmanifest"}:
+            continue
+        relative = file.relative_to(out).as_posix()
+        text = file.read_text(encoding="utf-8", errors="replace")
+        if file.suffix == ".html":
+            links = html_links(text)
+            for block in LD_JSON.findall(text):
+                links.extend(JSON_URL.findall(block[1]))
+        elif file.suffix == ".css":
+            base = "/" + relative.rpartition("/")[0] + "/"
+            links = [
+                posixpath.normpath(link if link.startswith("/") else base + link)
+                for link in CSS_URL.findall(text)
+                if not link.startswith(("data:", "#"))
+            ]
+        elif file.suffix == ".xml":
+            links = XML_LOC.findall(text)
+        elif file.suffix == ".txt":
+            links = re.findall(r"https?://\S+", text)
+        else:
+            links = [link for link in JSON_URL.findall(text) if "{" not in link]
+        for link in links:
+            parts = addresses.split(html.unescape(link), site_url)
+            if parts is None:
+                continue
+            path, query, _ = parts
+            if query and not addresses.BROWSER_QUERY_PATHS.match(path):
+                problems.append(f"{relative}: {link} (a query a static host ignores)")
+                continue
+            if not _resolves(out, path):
+                problems.append(f"{relative}: {link}")
+    return problems
+
+
+def write_report(report: Report) -> str:
+    return json.dumps(
+        {"pages": report.pages, "files": report.files, "bytes": report.bytes, "seconds": round(report.seconds, 1)}
+    )
