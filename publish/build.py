@@ -119,10 +119,7 @@ def _rewrite_url(build: Build, url: str) -> str:
     path, _, query = target.partition("?")
     if not addresses.renders(path, query):
         return url
-    if not query and not addresses.is_api(path):
-        new = path
-    else:
-        new = addresses.href_for(path, query)
+    new = path if not query and not addresses.is_api(path) else addresses.href_for(path, query)
     if fragment:
         new += f"#{fragment}"
     return (build.site_url + new) if absolute else new
@@ -253,10 +250,7 @@ def crawl(build: Build) -> int:
             text = target.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise BuildError(f"{relative} ({content_type}) is not UTF-8") from None
-        if content_type.startswith("text/html"):
-            text = rewrite_html(build, text)
-        else:
-            text = rewrite_json(build, text)
+        text = rewrite_html(build, text) if content_type.startswith("text/html") else rewrite_json(build, text)
         target.write_text(text, encoding="utf-8")
     return written
 
