@@ -10,6 +10,7 @@ filter on a slug that names no public record gives an empty list. Responses go t
 from typing import Annotated, Literal
 
 import django_filters
+from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from ninja import NinjaAPI, Path, Query, Router, Schema
@@ -303,7 +304,10 @@ def _v1_index() -> dict:
     from django.urls import reverse
 
     endpoints = {resource.segment: reverse(f"api-v1:{resource.segment}-list") for resource in RESOURCES}
-    endpoints["search"] = reverse("api-v1:search")
+    if not settings.STATIC_SITE_BUILD:
+        # The static site (publish/) cannot search on a server; its search
+        # page searches in the browser instead.
+        endpoints["search"] = reverse("api-v1:search")
     return {
         "schema": reverse("api-v1:openapi-json"),
         "docs": reverse("api-v1:openapi-view"),

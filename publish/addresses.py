@@ -17,13 +17,13 @@ The API's answers are JSON, so its folder-like addresses end in
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit
 
 # The exhibit list's filters and its order: one of them (and a page) is
 # rendered; any two together are left to the browser (static/js).
 EXHIBIT_LIST_PARAMETERS = frozenset({"sector", "kind", "area", "organisation", "tier", "sort"})
 LIST_PATHS = re.compile(r"^(/en)?/exhibits/(export\.(csv|xlsx))?$")
-LABEL_PATHS = re.compile(r"^(/en)?/exhibits/areas/[-\w]+/labels/$")
+LABEL_PATHS = re.compile(r"^(/en)?/exhibits/(areas/[-\w]+/labels|[-\w]+/label)/$")
 # Pages the browser completes from the query string itself (the search page
 # reads ?q= and ?type=): a static host serves the page whatever the query.
 BROWSER_QUERY_PATHS = re.compile(r"^(/en)?/search/$")
@@ -87,9 +87,13 @@ def href_for(path: str, query: str = "") -> str:
     return file
 
 
-def split(url: str, site_url: str) -> tuple[str, str, str] | None:
+def split(url: str, site_url: str, base: str = "/") -> tuple[str, str, str] | None:
     """(path, query, fragment) of an address on this site, absolute (with
-    site_url) or from the root; None for any other address."""
+    site_url), from the root, or a query on its own (`?page=2`, as
+    `{% querystring %}` writes it) relative to base, the address of the page
+    it is on; None for any other address."""
+    if url.startswith("?"):
+        url = urljoin(base, url)
     if url.startswith(site_url + "/"):
         url = url[len(site_url) :]
     if not url.startswith("/") or url.startswith("//"):

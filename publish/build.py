@@ -36,8 +36,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 from django.test.utils import override_settings
+from django.urls import reverse
 from django.utils import translation
 
+from portal.resources import all_resources
 from publish import addresses
 
 SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/api/", "/api/v1/")
@@ -108,8 +110,8 @@ ATTRIBUTE = re.compile(r"(\s(?:" + "|".join(sorted(URL_ATTRIBUTES)) + r')=")([^"
 LD_JSON = re.compile(r'(<script type="application/ld\+json">)(.*?)(</script>)', re.S)
 
 
-def _rewrite_url(build: Build, url: str) -> str:
-    parts = addresses.split(url, build.site_url)
+def _rewrite_url(build: Build, url: str, base: str = "/") -> str:
+    parts = addresses.split(url, build.site_url, base)
     if parts is None:
         return url
     path, query, fragment = parts
@@ -125,10 +127,10 @@ def _rewrite_url(build: Build, url: str) -> str:
     return (build.site_url + new) if absolute else new
 
 
-def rewrite_html(build: Build, text: str) -> str:
+def rewrite_html(build: Build, text: str, base: str = "/") -> str:
     def attribute(match: re.Match) -> str:
         value = html.unescape(match.group(2))
-        return match.group(1) + html.escape(_rewrite_url(build, value), quote=True) + match.group(3)
+        return match.group(1) + html.escape(_rewrite_url(build, value, base), quote=True) + match.group(3)
 
     def ld_json(match: re.Match) -> str:
         return match.group(1) + rewrite_json(build, match.group(2)) + match.group(3)
@@ -196,10 +198,21 @@ def _fetch(build: Build, address: str):
     return response, body
 
 
+def api_records() -> list[str]:
+    """Each API resource's detail answer for every public record: the list
+    answers do not link them."""
+    seeds = []
+    for resource in all_resources():
+        for slug in resource.queryset().order_by().values_list("slug", flat=True):
+            seeds.append(reverse(f"api-v1:{resource.segment}-detail", kwargs={"slug": slug}))
+    return sorted(seeds)
+
+
 def crawl(build: Build) -> int:
     """Render every reachable address; the number of addresses written."""
-    queue: deque[str] = deque(SEEDS)
-    seen: set[str] = set(SEEDS)
+    seeds = [*SEEDS, *api_records()]
+    queue: deque[str] = deque(seeds)
+    seen: set[str] = set(seeds)
     written = 0
     pending_html: list[tuple[str, str]] = []
     while queue:
@@ -227,7 +240,7 @@ def crawl(build: Build) -> int:
             build.problems.append(f"{address} is a web page at an address without a folder: {relative}")
             continue
         for link in links_in(build, content_type, body):
-            parts = addresses.split(html.unescape(link), build.site_url)
+            parts = addresses.split(html.unescape(link), build.site_url, address)
             if parts is None:
                 continue
             link_path, link_query, _ = parts
@@ -239,18 +252,18 @@ def crawl(build: Build) -> int:
                 queue.append(target)
         if content_type.startswith("text/html") or _is_json(content_type) or _is_xml(content_type):
             # Rewritten once every redirect is known.
-            pending_html.append((relative, content_type))
+            pending_html.append((relative, content_type, address))
         elif relative.endswith((".xlsx", ".zip")):
             body = fixed_zip(body)
         build.write(relative, body)
         written += 1
-    for relative, content_type in pending_html:
+    for relative, content_type, address in pending_html:
         target = build.out / relative
         try:
             text = target.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise BuildError(f"{relative} ({content_type}) is not UTF-8") from None
-        text = rewrite_html(build, text) if content_type.startswith("text/html") else rewrite_json(build, text)
+        text = rewrite_html(build, text, address) if content_type.startswith("text/html") else rewrite_json(build, text)
         target.write_text(text, encoding="utf-8")
     return written
 
@@ -290,6 +303,9 @@ def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
         "DEBUG": False,
         "ALLOWED_HOSTS": [host.hostname],
         "PAGE_CACHE_SECONDS": 0,
+        # A full download is built in the request that asks for it (the
+        # live site builds it in the background and answers 503 meanwhile).
+        "DOWNLOADS_BACKGROUND": False,
         "STATIC_ROOT": staging / "static",
         "STORAGES": {
             **settings.STORAGES,
@@ -368,7 +384,8 @@ def check(out: Path, site_url: str) -> list[str]:
         else:
             links = [link for link in JSON_URL.findall(text) if "{" not in link]
         for link in links:
-            parts = addresses.split(html.unescape(link), site_url)
+            base = "/" + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
+            parts = addresses.split(html.unescape(link), site_url, base)
             if parts is None:
                 continue
             path, query, _ = parts

@@ -124,3 +124,32 @@ def https_client(settings):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     settings.SECURE_SSL_REDIRECT = True
     return Client(headers={"X-Forwarded-Proto": "https"}, raise_request_exception=False)
+
+
+STATIC_SITE_URL = "https://static.example.org"
+
+
+@pytest.fixture(scope="session")
+def built_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The public site built as files (`make static`) from the real
+    fixtures, once per session: the fixtures are loaded in a transaction
+    that is rolled back once the files are written, so no later test sees
+    them. The build's canonical address is STATIC_SITE_URL."""
+    from django.test.utils import override_settings
+
+    from publish.build import build_site
+
+    out = tmp_path_factory.mktemp("static") / "dist"
+    downloads = tmp_path_factory.mktemp("static-downloads")
+    with (
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+        override_settings(
+            DOWNLOADS_DIR=downloads,
+            CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "static"}},
+        ),
+    ):
+        load_fixtures()
+        build_site(out, STATIC_SITE_URL)
+        transaction.set_rollback(True)
+    return out
