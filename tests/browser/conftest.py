@@ -155,3 +155,23 @@ def portal_server(django_db_setup) -> Iterator[str]:
 def portal_site(portal_data_committed, portal_server) -> str:
     """The live server's URL, with the real fixtures in its database."""
     return portal_server
+
+
+@pytest.fixture(scope="session")
+def static_site(built_site) -> Iterator[str]:
+    """The static build (tests/conftest.py `built_site`) served by a plain
+    static file server, as a kiosk or a static host would: its address."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(built_site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
