@@ -42,10 +42,10 @@ from django.utils import translation
 from portal.resources import all_resources
 from publish import addresses
 
-SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/api/", "/api/v1/")
 # The 404 page a static host can show for a missing file (most hosts look
-# for /404.html), rendered by the live site's own handler.
-NOT_FOUND_PAGE = "/404.html"
+# for /404.html), in each language, rendered by the live site's own handler.
+NOT_FOUND_PAGES = ("/404.html", "/en/404.html")
+SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/api/", "/api/v1/", *NOT_FOUND_PAGES)
 
 ADMIN_STATIC = ["admin", "django_otp", "otp_totp", "import_export"]
 URL_ATTRIBUTES = {"href", "src", "action", "content", "data-src", "data-url", "data-index", "data-filter-data"}
@@ -231,7 +231,7 @@ def crawl(build: Build) -> int:
                 seen.add(target)
                 queue.append(target)
             continue
-        if response.status_code != 200:
+        if response.status_code != 200 and not (response.status_code == 404 and address in NOT_FOUND_PAGES):
             build.problems.append(f"{address} answered {response.status_code}")
             continue
         content_type = response.get("Content-Type", "")
@@ -268,22 +268,48 @@ def crawl(build: Build) -> int:
     return written
 
 
-def not_found_pages(build: Build) -> None:
-    """404.html in each language (the live site's own 404 page), for hosts
-    that show /404.html for a missing file."""
-    for address in (NOT_FOUND_PAGE, "/en" + NOT_FOUND_PAGE):
-        response, body = _fetch(build, address)
-        build.write(address.lstrip("/"), rewrite_html(build, body.decode("utf-8")).encode("utf-8"))
-
-
 def static_files(build: Build) -> None:
     """collectstatic with hashed names into <out>/static/, without the
     admin's files (no admin in the static site)."""
     call_command("collectstatic", interactive=False, verbosity=0, clear=True, ignore_patterns=ADMIN_STATIC)
 
 
+def static_links(out: Path, site_url: str) -> set[str]:
+    """The /static/ files the output names, from its pages, JSON and XML,
+    and from the stylesheets among them, transitively."""
+    named: set[str] = set()
+    for file in out.rglob("*"):
+        if file.is_file() and file.suffix in CHECKED_SUFFIXES and file.relative_to(out).parts[0] != "static":
+            for path in _internal_paths(out, file, site_url):
+                if path.startswith("/static/"):
+                    named.add(path)
+    stylesheets = [path for path in named if path.endswith(".css")]
+    while stylesheets:
+        stylesheet = out / stylesheets.pop().lstrip("/")
+        if not stylesheet.is_file():
+            continue
+        for path in _internal_paths(out, stylesheet, site_url):
+            if path.startswith("/static/") and path not in named:
+                named.add(path)
+                if path.endswith(".css"):
+                    stylesheets.append(path)
+    return named
+
+
+def prune_static(build: Build) -> None:
+    """Only the static files a page uses, by their hashed names: collectstatic
+    also leaves each file under its plain name, the manifest, source maps and
+    the files of apps the public pages never load."""
+    keep = static_links(build.out, build.site_url)
+    for file in sorted((build.out / "static").rglob("*"), reverse=True):
+        if file.is_file() and "/" + file.relative_to(build.out).as_posix() not in keep:
+            file.unlink()
+        elif file.is_dir() and not any(file.iterdir()):
+            file.rmdir()
+
+
 # Steps run after the pages are written, in order, each given the Build.
-STEPS: list[Callable[[Build], None]] = [not_found_pages]
+STEPS: list[Callable[[Build], None]] = []
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
@@ -323,6 +349,7 @@ def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
         build = Build(out=staging, site_url=site_url, client=client)
         static_files(build)
         pages = crawl(build)
+        prune_static(build)
         for step in STEPS:
             step(build)
     if build.problems:
@@ -355,6 +382,51 @@ def _resolves(out: Path, path: str) -> bool:
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
 
 
+CHECKED_SUFFIXES = {".html", ".xml", ".json", ".css", ".txt", ".webmanifest"}
+
+
+def _links_of_file(out: Path, file: Path) -> list[str]:
+    """The addresses a built file names, as written (relative ones from a
+    stylesheet made absolute)."""
+    relative = file.relative_to(out).as_posix()
+    text = file.read_text(encoding="utf-8", errors="replace")
+    if file.suffix == ".html":
+        links = html_links(text)
+        for block in LD_JSON.findall(text):
+            links.extend(JSON_URL.findall(block[1]))
+        return links
+    if file.suffix == ".css":
+        base = "/" + relative.rpartition("/")[0] + "/"
+        return [
+            posixpath.normpath(link if link.startswith("/") else base + link)
+            for link in CSS_URL.findall(text)
+            if not link.startswith(("data:", "#"))
+        ]
+    if file.suffix == ".xml":
+        return XML_LOC.findall(text)
+    if file.suffix == ".txt":
+        return re.findall(r"https?://\S+", text)
+    # JSON (and the manifest): not the templates of addresses an API
+    # description holds (/api/v1/x/{slug}/).
+    return [link for link in JSON_URL.findall(text) if "{" not in link]
+
+
+def _internal_links(out: Path, file: Path, site_url: str) -> list[tuple[str, str, str]]:
+    """(as written, path, query) of each address on this site the file names."""
+    relative = file.relative_to(out).as_posix()
+    base = "/" + relative.removesuffix("index.html")
+    found = []
+    for link in _links_of_file(out, file):
+        parts = addresses.split(html.unescape(link), site_url, base)
+        if parts is not None:
+            found.append((link, parts[0], parts[1]))
+    return found
+
+
+def _internal_paths(out: Path, file: Path, site_url: str) -> list[str]:
+    return [path for _, path, _ in _internal_links(out, file, site_url)]
+
+
 def check(out: Path, site_url: str) -> list[str]:
     """Every internal link, image, stylesheet, script and download named in
     the output's pages, sitemaps, JSON and stylesheets, that does not
@@ -362,37 +434,13 @@ def check(out: Path, site_url: str) -> list[str]:
     out = Path(out)
     problems = []
     for file in sorted(out.rglob("*")):
-        if not file.is_file() or file.suffix not in {".html", ".xml", ".json", ".css", ".txt", ".webmanifest"}:
+        if not file.is_file() or file.suffix not in CHECKED_SUFFIXES:
             continue
         relative = file.relative_to(out).as_posix()
-        text = file.read_text(encoding="utf-8", errors="replace")
-        if file.suffix == ".html":
-            links = html_links(text)
-            for block in LD_JSON.findall(text):
-                links.extend(JSON_URL.findall(block[1]))
-        elif file.suffix == ".css":
-            base = "/" + relative.rpartition("/")[0] + "/"
-            links = [
-                posixpath.normpath(link if link.startswith("/") else base + link)
-                for link in CSS_URL.findall(text)
-                if not link.startswith(("data:", "#"))
-            ]
-        elif file.suffix == ".xml":
-            links = XML_LOC.findall(text)
-        elif file.suffix == ".txt":
-            links = re.findall(r"https?://\S+", text)
-        else:
-            links = [link for link in JSON_URL.findall(text) if "{" not in link]
-        for link in links:
-            base = "/" + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative)
-            parts = addresses.split(html.unescape(link), site_url, base)
-            if parts is None:
-                continue
-            path, query, _ = parts
+        for link, path, query in _internal_links(out, file, site_url):
             if query and not addresses.BROWSER_QUERY_PATHS.match(path):
                 problems.append(f"{relative}: {link} (a query a static host ignores)")
-                continue
-            if not _resolves(out, path):
+            elif not _resolves(out, path):
                 problems.append(f"{relative}: {link}")
     return problems
 
