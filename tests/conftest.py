@@ -129,20 +129,14 @@ def https_client(settings):
 STATIC_SITE_URL = "https://static.example.org"
 
 
-@pytest.fixture(scope="session")
-def built_site(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The public site built as files (`make static`) from the real
-    fixtures, once per session: the fixtures are loaded in a transaction
-    that is rolled back once the files are written, so no later test sees
-    them. The build's canonical address is STATIC_SITE_URL."""
+def build_real_site(out, downloads) -> None:
+    """Build the static site of the real fixtures into out, inside a
+    transaction rolled back afterwards (the caller holds database access)."""
     from django.test.utils import override_settings
 
     from publish.build import build_site
 
-    out = tmp_path_factory.mktemp("static") / "dist"
-    downloads = tmp_path_factory.mktemp("static-downloads")
     with (
-        django_db_blocker.unblock(),
         transaction.atomic(),
         override_settings(
             DOWNLOADS_DIR=downloads,
@@ -152,4 +146,15 @@ def built_site(django_db_setup, django_db_blocker, tmp_path_factory):
         load_fixtures()
         build_site(out, STATIC_SITE_URL)
         transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="session")
+def built_site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The public site built as files (`make static`) from the real
+    fixtures, once per session: the fixtures are loaded in a transaction
+    that is rolled back once the files are written, so no later test sees
+    them. The build's canonical address is STATIC_SITE_URL."""
+    out = tmp_path_factory.mktemp("static") / "dist"
+    with django_db_blocker.unblock():
+        build_real_site(out, tmp_path_factory.mktemp("static-downloads"))
     return out

@@ -1,9 +1,10 @@
 """The static build of the real data (tests/conftest.py `built_site`)."""
 
+import hashlib
 import re
 
 from publish.build import check
-from tests.conftest import STATIC_SITE_URL
+from tests.conftest import STATIC_SITE_URL, build_real_site
 from tests.public_urls import PUBLIC_PATHS, VALUE_PATHS
 
 
@@ -50,3 +51,24 @@ def test_no_page_links_to_an_address_with_a_query_a_static_host_would_ignore(bui
     for page in built_site.rglob("*.html"):
         for link in re.findall(r'href="(/[^"]*)"', page.read_text(encoding="utf-8")):
             assert "?" not in link or link.startswith(("/search/", "/en/search/")), (page, link)
+
+
+def _digests(folder):
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+def test_the_same_data_builds_byte_identical_files(built_site, django_db_blocker, tmp_path):
+    with django_db_blocker.unblock():
+        build_real_site(tmp_path / "again", tmp_path / "downloads")
+    assert _digests(tmp_path / "again") == _digests(built_site)
+
+
+def test_static_files_carry_content_hashes_and_only_those_the_pages_use_are_kept(built_site):
+    files = [path.name for path in (built_site / "static").rglob("*") if path.is_file()]
+    assert files
+    assert all(re.search(r"\.[0-9a-f]{12}\.", name) for name in files), files
+    assert not (built_site / "static/admin").exists()
