@@ -45,7 +45,8 @@ from publish import addresses
 # The 404 page a static host can show for a missing file (most hosts look
 # for /404.html), in each language, rendered by the live site's own handler.
 NOT_FOUND_PAGES = ("/404.html", "/en/404.html")
-SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/favicon.ico", "/api/", "/api/v1/", *NOT_FOUND_PAGES)
+# Not /favicon.ico: the live site redirects it to the icon every page links.
+SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/api/", "/api/v1/", *NOT_FOUND_PAGES)
 
 ADMIN_STATIC = ["admin", "django_otp", "otp_totp", "import_export"]
 URL_ATTRIBUTES = {"href", "src", "action", "content", "data-src", "data-url", "data-index", "data-filter-data"}
@@ -66,7 +67,6 @@ class Build:
     client: Client
     files: dict[str, str] = field(default_factory=dict)  # file → the address it holds
     problems: list[str] = field(default_factory=list)
-    redirects: dict[str, str] = field(default_factory=dict)
 
     def write(self, relative: str, content: bytes) -> None:
         target = self.out / relative
@@ -116,9 +116,6 @@ def _rewrite_url(build: Build, url: str, base: str = "/") -> str:
         return url
     path, query, fragment = parts
     absolute = url.startswith(build.site_url)
-    target = path + (f"?{query}" if query else "")
-    target = build.redirects.get(target, target)
-    path, _, query = target.partition("?")
     if not addresses.renders(path, query):
         return url
     new = path if not query and not addresses.is_api(path) else addresses.href_for(path, query)
@@ -209,27 +206,21 @@ def api_records() -> list[str]:
 
 
 def crawl(build: Build) -> int:
-    """Render every reachable address; the number of addresses written."""
+    """Render every reachable address; the number of addresses written.
+
+    A static host cannot redirect, so an address that answers with a
+    redirect is a problem (the page linking to it should link where it
+    leads), and links are rewritten as each file is written."""
     seeds = [*SEEDS, *api_records()]
     queue: deque[str] = deque(seeds)
     seen: set[str] = set(seeds)
     written = 0
-    pending_html: list[tuple[str, str]] = []
     while queue:
         address = queue.popleft()
         path, _, query = address.partition("?")
         response, body = _fetch(build, address)
         if response.status_code in (301, 302, 307, 308):
-            location = response["Location"]
-            parts = addresses.split(location, build.site_url)
-            if parts is None:
-                build.problems.append(f"{address} redirects off the site, to {location}")
-                continue
-            target = parts[0] + (f"?{parts[1]}" if parts[1] else "")
-            build.redirects[address] = target
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
+            build.problems.append(f"{address} redirects to {response['Location']}: link to where it leads")
             continue
         if response.status_code != 200 and not (response.status_code == 404 and address in NOT_FOUND_PAGES):
             build.problems.append(f"{address} answered {response.status_code}")
@@ -250,22 +241,22 @@ def crawl(build: Build) -> int:
             if target not in seen:
                 seen.add(target)
                 queue.append(target)
-        if content_type.startswith("text/html") or _is_json(content_type) or _is_xml(content_type):
-            # Rewritten once every redirect is known.
-            pending_html.append((relative, content_type, address))
+        if content_type.startswith("text/html"):
+            body = rewrite_html(build, _text(body, address), address).encode("utf-8")
+        elif _is_json(content_type) or _is_xml(content_type):
+            body = rewrite_json(build, _text(body, address)).encode("utf-8")
         elif relative.endswith((".xlsx", ".zip")):
             body = fixed_zip(body)
         build.write(relative, body)
         written += 1
-    for relative, content_type, address in pending_html:
-        target = build.out / relative
-        try:
-            text = target.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise BuildError(f"{relative} ({content_type}) is not UTF-8") from None
-        text = rewrite_html(build, text, address) if content_type.startswith("text/html") else rewrite_json(build, text)
-        target.write_text(text, encoding="utf-8")
     return written
+
+
+def _text(body: bytes, address: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BuildError(f"{address} is not UTF-8") from None
 
 
 def static_files(build: Build) -> None:
