@@ -109,6 +109,11 @@ class RecordPages(OnSiteURL):
         return self.model.objects.published().order_by("pk")
 
     def lastmod(self, record):
+        # The static build leaves the date out: it is when a record was
+        # saved (or loaded), not what it says, and the same data must give
+        # the same files whenever it is built.
+        if settings.STATIC_SITE_BUILD:
+            return None
         return record.updated_at
 
     @property
@@ -116,6 +121,8 @@ class RecordPages(OnSiteURL):
         return Paginator(_RecordsPerLanguage(self.items(), self._languages()), self.limit)
 
     def get_latest_lastmod(self):
+        if settings.STATIC_SITE_BUILD:
+            return None
         # Django's reads every record for this; one aggregate does.
         return self.items().aggregate(latest=Max("updated_at"))["latest"]
 

@@ -8,7 +8,8 @@ import pytest
 from tests.browser.checks import AXE, describe_violations, page_problems, report
 from tests.browser.viewports import DESKTOP, PHONE
 
-pytestmark = pytest.mark.browser
+# django_db: the session's build needs the test database (see tests/publish).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
 STATIC_PAGES = [
     "/",

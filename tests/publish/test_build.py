@@ -3,9 +3,15 @@
 import hashlib
 import re
 
+import pytest
+
 from publish.build import check
 from tests.conftest import STATIC_SITE_URL, build_real_site
 from tests.public_urls import PUBLIC_PATHS, VALUE_PATHS
+
+# The marker makes pytest-django create the test database even when these
+# are the only tests run: the session's build needs it.
+pytestmark = pytest.mark.django_db
 
 
 def test_every_link_in_the_built_site_resolves_to_a_file(built_site):
