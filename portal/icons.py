@@ -1,7 +1,8 @@
-"""The portal's icons, drawn once here: an SVG favicon and a PNG touch icon
-(touch icons must be bitmaps). Both are committed under static/img/; a test
-checks that they are what this module draws, so change the drawing here and
-run `python -m portal.icons` to write them again.
+"""The portal's icons, drawn once here: an SVG favicon, a PNG touch icon
+(touch icons must be bitmaps) and the web app manifest's 192 and 512 pixel
+PNG icons. All are committed under static/img/; a test checks that they are
+what this module draws, so change the drawing here and run
+`python -m portal.icons` to write them again.
 
 The mark is the union red of the stylesheet (--accent) with 匠 drawn in white
 rectangles (匚 around a squared 斤): readable at 16 px, no font needed."""
@@ -26,6 +27,12 @@ STROKES = [
 ]
 STATIC_IMG = Path(__file__).resolve().parent.parent / "static" / "img"
 TOUCH_ICON_SIZE = 180
+# The sizes a web app manifest asks for (shell.views.web_manifest).
+MANIFEST_ICON_SIZES = (192, 512)
+
+
+def manifest_icon_name(size: int) -> str:
+    return f"icon-{size}.png"
 
 
 def favicon_svg() -> str:
@@ -41,15 +48,20 @@ def favicon_svg() -> str:
 def touch_icon_png(size: int = TOUCH_ICON_SIZE) -> bytes:
     """A square, opaque RGB PNG (the system rounds the corners itself)."""
     scale = size / GRID
+    centres = [(column + 0.5) / scale for column in range(size)]
+    # Rows crossing the same strokes are the same row: drawn once each.
+    lines: dict[tuple, bytes] = {}
     rows = []
     for row in range(size):
         cy = (row + 0.5) / scale
-        line = bytearray()
-        for column in range(size):
-            cx = (column + 0.5) / scale
-            inside = any(x <= cx < x + w and y <= cy < y + h for x, y, w, h in STROKES)
-            line.extend(WHITE if inside else RED)
-        rows.append(b"\x00" + bytes(line))  # filter type 0 for each row
+        crossing = tuple(stroke for stroke in STROKES if stroke[1] <= cy < stroke[1] + stroke[3])
+        if crossing not in lines:
+            line = bytearray()
+            for cx in centres:
+                inside = any(x <= cx < x + w for x, _, w, _ in crossing)
+                line.extend(WHITE if inside else RED)
+            lines[crossing] = b"\x00" + bytes(line)  # filter type 0 for each row
+        rows.append(lines[crossing])
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -67,6 +79,8 @@ def write(directory: Path = STATIC_IMG) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "favicon.svg").write_text(favicon_svg(), encoding="utf-8")
     (directory / "apple-touch-icon.png").write_bytes(touch_icon_png())
+    for size in MANIFEST_ICON_SIZES:
+        (directory / manifest_icon_name(size)).write_bytes(touch_icon_png(size))
 
 
 if __name__ == "__main__":

@@ -38,6 +38,21 @@ def decode_png(data: bytes) -> tuple[int, int, list[bytes]]:
 def test_the_committed_icons_are_the_ones_the_module_draws():
     assert (icons.STATIC_IMG / "favicon.svg").read_text(encoding="utf-8") == icons.favicon_svg()
     assert (icons.STATIC_IMG / "apple-touch-icon.png").read_bytes() == icons.touch_icon_png()
+    for size in icons.MANIFEST_ICON_SIZES:
+        assert (icons.STATIC_IMG / icons.manifest_icon_name(size)).read_bytes() == icons.touch_icon_png(size)
+
+
+@pytest.mark.parametrize("size", [192, 512])
+def test_the_manifest_icons_are_opaque_squares_of_their_size_with_the_same_mark(size):
+    width, height, rows = decode_png(icons.touch_icon_png(size))
+
+    assert (width, height) == (size, size)
+    pixels = {bytes(row[i : i + 3]) for row in rows for i in range(0, len(row), 3)}
+    assert pixels == {bytes(icons.RED), bytes(icons.WHITE)}
+    # The top stroke of 匚 (7 to 10 of 32 units down) crosses the middle column.
+    middle = size // 2 * 3
+    assert rows[size * 8 // 32][middle : middle + 3] == bytes(icons.WHITE)
+    assert rows[size * 4 // 32][middle : middle + 3] == bytes(icons.RED)
 
 
 def test_the_touch_icon_is_an_opaque_180_pixel_square_in_the_union_red_with_a_white_mark():
@@ -55,7 +70,9 @@ def test_the_icons_use_the_stylesheets_accent_colour():
     assert "#{:02x}{:02x}{:02x}".format(*icons.RED) == accent
 
 
-@pytest.mark.parametrize("name", ["img/favicon.svg", "img/apple-touch-icon.png"])
+@pytest.mark.parametrize(
+    "name", ["img/favicon.svg", "img/apple-touch-icon.png", "img/icon-192.png", "img/icon-512.png"]
+)
 def test_the_icons_are_static_files(name):
     assert finders.find(name)
 
