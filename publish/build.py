@@ -40,13 +40,16 @@ from django.urls import reverse
 from django.utils import translation
 
 from portal.resources import all_resources
-from publish import addresses
+from publish import addresses, offline
 
 # The 404 page a static host can show for a missing file (most hosts look
 # for /404.html), in each language, rendered by the live site's own handler.
 NOT_FOUND_PAGES = ("/404.html", "/en/404.html")
+# The page the service worker shows for a page not saved on the device
+# (publish/offline.py): no page links it, and the live site has none.
+OFFLINE_PAGES = ("/offline/", "/en/offline/")
 # Not /favicon.ico: the live site redirects it to the icon every page links.
-SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/api/", "/api/v1/", *NOT_FOUND_PAGES)
+SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/api/", "/api/v1/", *NOT_FOUND_PAGES, *OFFLINE_PAGES)
 
 ADMIN_STATIC = ["admin", "django_otp", "otp_totp", "import_export"]
 URL_ATTRIBUTES = {"href", "src", "action", "content", "data-src", "data-url", "data-index", "data-filter-data"}
@@ -300,7 +303,8 @@ def prune_static(build: Build) -> None:
 
 
 # Steps run after the pages are written, in order, each given the Build.
-STEPS: list[Callable[[Build], None]] = []
+# The service worker stays last: it lists every file the others write.
+STEPS: list[Callable[[Build], None]] = [offline.write_service_worker]
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:

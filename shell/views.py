@@ -1,15 +1,21 @@
+import json
 import logging
 import sys
 
+from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template import loader
 from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.addresses import absolute_url
+from portal.icons import MANIFEST_ICON_SIZES, manifest_icon_name
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +55,45 @@ def favicon(request: HttpRequest) -> HttpResponse:
     response = HttpResponseRedirect(static("img/favicon.svg"))
     response["Cache-Control"] = f"public, max-age={FAVICON_MAX_AGE}"
     return response
+
+
+# The stylesheet's --accent (union red) and --bg, as the icons use them.
+THEME_COLOUR = "#a3191f"
+BACKGROUND_COLOUR = "#ffffff"
+
+
+@require_GET
+def web_manifest(request: HttpRequest) -> HttpResponse:
+    """The web app manifest in the page's language (base.html links it): what
+    a phone or kiosk shows when the site is installed or opened as an app."""
+    manifest = {
+        "name": _("北疆工匠网"),
+        "lang": "en" if get_language() == "en" else "zh-CN",
+        "dir": "ltr",
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": [
+            {"src": static(f"img/{manifest_icon_name(size)}"), "sizes": f"{size}x{size}", "type": "image/png"}
+            for size in MANIFEST_ICON_SIZES
+        ],
+    }
+    return HttpResponse(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+        content_type="application/manifest+json; charset=utf-8",
+    )
+
+
+@require_GET
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """What the static build's service worker shows for a page that is not
+    saved on the device while it is offline (publish/offline.py); the live
+    site has no such page."""
+    if not settings.STATIC_SITE_BUILD:
+        raise Http404
+    return render(request, "offline.html", {"meta_description": ""})
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

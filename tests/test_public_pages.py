@@ -26,7 +26,9 @@ PAGE_NAMES = sorted(
     name
     for name in named_urls_without_arguments()
     if not name.startswith(("admin:", "api"))  # the JSON API is tested in tests/api/
-    and name not in {"healthz", "robots-txt", "favicon", "sitemap", "data-zip"}
+    # Not pages: the web app manifest is JSON; the offline page exists only in
+    # the static build (tests/publish/test_offline.py).
+    and name not in {"healthz", "robots-txt", "favicon", "sitemap", "data-zip", "web-manifest", "offline"}
 )
 
 
