@@ -62,6 +62,7 @@ def service_worker(files: list[tuple[str, str]]) -> str:
         TEMPLATE.read_text(encoding="utf-8")
         .replace("__VERSION__", json.dumps(version))
         .replace("__OFFLINE_PAGES__", json.dumps(offline_pages()))
+        .replace("__DIGEST_LENGTH__", str(DIGEST_LENGTH))
         .replace("__FILES__", listed)  # last: an address could hold anything
     )
 

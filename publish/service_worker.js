@@ -113,6 +113,14 @@ async function status() {
   return { type: "status", cached: keys.length, total };
 }
 
+// The first DIGEST_LENGTH hexadecimal digits of the SHA-256 digest, as
+// publish/offline.py writes them.
+async function digest(body) {
+  const bytes = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex.slice(0, __DIGEST_LENGTH__);
+}
+
 async function save() {
   const cache = await caches.open(CACHE);
   const have = new Set((await cache.keys()).map((request) => request.url));
@@ -127,15 +135,19 @@ async function save() {
     while (next < missing.length) {
       const pathname = missing[next++];
       try {
-        let response = await fetch(pathname, { cache: "no-cache" });
+        // Past the browser's HTTP cache, and checked against the list: a
+        // stale copy from a cache on the way is never kept as the new one.
+        const response = await fetch(pathname, { cache: "reload" });
         if (!response.ok) {
           throw new Error(`${pathname} answered ${response.status}`);
         }
-        if (response.redirected) {
-          // A page must not be answered with a redirected response.
-          response = new Response(await response.blob(), { status: 200, headers: response.headers });
+        const body = await response.arrayBuffer();
+        if ((await digest(body)) !== DIGESTS.get(pathname)) {
+          throw new Error(`${pathname} is not the file this build lists`);
         }
-        await cache.put(cacheKey(pathname), response);
+        // A new response: a page must not be answered with a redirected one.
+        const headers = { "Content-Type": response.headers.get("Content-Type") || "application/octet-stream" };
+        await cache.put(cacheKey(pathname), new Response(body, { status: 200, headers }));
         done++;
       } catch {
         failed++;
