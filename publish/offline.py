@@ -12,17 +12,23 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from django.urls import reverse
 from django.utils import translation
 
-if TYPE_CHECKING:
-    from publish.build import Build
-
 SERVICE_WORKER = "sw.js"
 TEMPLATE = Path(__file__).with_name("service_worker.js")
 DIGEST_LENGTH = 16
+
+
+class Build(Protocol):
+    """What this step needs of publish.build.Build (which imports this
+    module, so this one does not import it back)."""
+
+    out: Path
+
+    def write(self, relative: str, content: bytes) -> None: ...
 
 
 def address_of(relative: str) -> str:
