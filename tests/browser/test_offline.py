@@ -48,6 +48,7 @@ class Server:
     noting the paths it is asked for."""
 
     def __init__(self, folder: Path) -> None:
+        self.folder = folder
         asked = self.asked = []
 
         class Quiet(SimpleHTTPRequestHandler):
@@ -106,8 +107,18 @@ def test_a_saved_site_is_browsed_with_the_network_gone_in_both_languages(context
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     assert page.evaluate("caches.keys()") == [], "nothing is cached before the visitor asks"
 
+    # What the control shows while it saves: the states and the progress.
+    page.evaluate("""() => {
+      const control = document.querySelector(".offline-save");
+      window.seen = [];
+      new MutationObserver(() => {
+        window.seen.push([control.dataset.state, control.querySelector("progress").value]);
+      }).observe(control, { attributes: true, subtree: true });
+    }""")
     said = save_for_offline(page)
     files = len(offline.files_to_cache(built_site))
+    seen = page.evaluate("window.seen")
+    assert any(state == "saving" and 0 < value < files for state, value in seen), seen
     assert said == f"已保存：本站的 {files} 个文件都在本机，断网也能浏览。"
     problems = describe_violations(AXE.run(page).response["violations"])
 
@@ -149,6 +160,22 @@ def test_an_address_not_saved_shows_the_offline_page_in_its_language(context, ki
 
     assert page.inner_text("h1") == heading
     assert page.url == kiosk.url + path
+
+
+def test_saving_without_a_network_says_how_many_files_were_not_saved_and_offers_the_button_again(context, kiosk):
+    page, _ = open_with_errors(context, kiosk.url + "/en/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    kiosk.stop()
+    context.set_offline(True)
+
+    page.get_by_role("button", name="Save the site for offline use").click()
+    page.wait_for_selector('.offline-save[data-state="failed"]', timeout=SAVE_TIMEOUT_MS)
+
+    files = len(offline.files_to_cache(kiosk.folder))
+    assert page.inner_text(".offline-save [role=status]") == (
+        f"{files} files could not be saved: press the button again when online."
+    )
+    assert page.is_enabled(".offline-save button")
 
 
 @pytest.mark.parametrize("page", [PHONE, DESKTOP], indirect=True, ids=["phone", "desktop"])
