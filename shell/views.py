@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from portal.addresses import absolute_url
-from portal.icons import MANIFEST_ICON_SIZES, manifest_icon_name
+from portal.icons import MANIFEST_ICON_SIZES, RED, manifest_icon_name
 
 logger = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# The stylesheet's --accent (union red) and --bg, as the icons use them.
-THEME_COLOUR = "#a3191f"
+# The icons' red, which is the stylesheet's --accent (tests/portal/test_icons.py),
+# and the stylesheet's --bg.
+THEME_COLOUR = "#{:02x}{:02x}{:02x}".format(*RED)
 BACKGROUND_COLOUR = "#ffffff"
 
 
