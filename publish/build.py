@@ -41,6 +41,7 @@ from django.utils import translation
 
 from portal.resources import all_resources
 from publish import addresses
+from publish.search_index import write_search_index
 
 # The 404 page a static host can show for a missing file (most hosts look
 # for /404.html), in each language, rendered by the live site's own handler.
@@ -300,7 +301,7 @@ def prune_static(build: Build) -> None:
 
 
 # Steps run after the pages are written, in order, each given the Build.
-STEPS: list[Callable[[Build], None]] = []
+STEPS: list[Callable[[Build], None]] = [write_search_index]
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
