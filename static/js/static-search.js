@@ -41,6 +41,11 @@
 
   function chars(text) { return Array.from(text); }
   function isCjk(text) { return IS_CJK.test(text); }
+  var normalizedChar = {};
+  function normalizeChar(ch) {
+    if (!Object.prototype.hasOwnProperty.call(normalizedChar, ch)) normalizedChar[ch] = normalize(ch);
+    return normalizedChar[ch];
+  }
   function normalize(text) {
     var folded = text.normalize("NFKC").toLowerCase();
     var out = "";
@@ -94,7 +99,10 @@
     if (!manifestPromise) manifestPromise = getJson(manifestUrl);
     return manifestPromise.then(function (manifest) {
       if (!needFold) return manifest;
-      return getJson(folder(manifest) + "fold.json").then(function (table) { foldTable = table; return manifest; });
+      return getJson(folder(manifest) + "fold.json").then(function (table) {
+        if (foldTable !== table) { foldTable = table; normalizedChar = {}; }
+        return manifest;
+      });
     });
   }
   function folder(manifest) { return base + manifest.folder + "/"; }
@@ -256,7 +264,7 @@
     var haystackChars = [], origin = [];
     var original = chars(text);
     original.forEach(function (ch, index) {
-      var folded = chars(normalize(ch));
+      var folded = chars(normalizeChar(ch));
       folded.forEach(function (f) { haystackChars.push(f); origin.push(index); });
     });
     var haystack = haystackChars.join("");
@@ -380,7 +388,7 @@
         return null;
       }
       return matching(manifest, slots).then(function (found) {
-        var arrived = performance.now();
+        var matched = performance.now();
         var inName = {};
         found.name.forEach(function (n) { inName[n] = true; });
         var ordered = found.name.concat(found.all.filter(function (n) { return !inName[n]; }));
@@ -400,7 +408,7 @@
           loaded.forEach(function (pair) { docs[pair[0]] = pair[1]; });
           var html = resultsHtml(manifest, query, kind, counts, found.all.length, list.length, page, docs, needles);
           render(mine, html);
-          results.setAttribute("data-search-ms", String(performance.now() - arrived));
+          results.setAttribute("data-search-match-ms", String(matched - started));
           results.setAttribute("data-search-total-ms", String(performance.now() - started));
         });
       });
