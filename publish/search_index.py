@@ -27,7 +27,7 @@ What a query may need, and nothing else, is fetched:
   (token index × 4 + column: 0 name, 1 pinyin, 2 the rest), read only for
   a phrase of three or more characters, whose bigrams must be adjacent in
   one column, as FTS5 and PostgreSQL's `<->` require.
-- `docs/<n>.json`: what a result shows, DOCS_PER_FILE documents a file:
+- `docs/<n>.json`: what a result shows, DOCS_PER_FILE documents a file (a page of results reads a few small files):
   kind, address, both titles, the start of both descriptions.
 - `fold.json`: the traditional characters (and others portal.text.normalize
   turns into another character) that a query may contain, each with what
@@ -41,6 +41,7 @@ import gzip
 import hashlib
 import json
 import unicodedata
+from array import array
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -49,7 +50,7 @@ from portal.text import ANALYZER_VERSION, is_cjk, normalize, query_terms
 from search.kinds import KINDS
 
 INDEX_DIR = "search/index"
-DOCS_PER_FILE = 256
+DOCS_PER_FILE = 32
 # Prefix queries of up to this many characters have a posting list of their own.
 PREFIX_KEYS = 3
 # Shards are sized to about this many bytes of JSON (before gzip).
@@ -96,43 +97,67 @@ def _gaps(numbers: list[int]) -> list[int]:
     return out
 
 
-def collect(documents) -> tuple[list[dict], dict[str, dict[int, bool]], dict[str, dict[int, list[int]]]]:
-    """(documents, key → {document number: in the name}, bigram → {document
-    number: positions}) from SearchDocument rows in id order."""
-    docs: list[dict] = []
-    postings: dict[str, dict[int, bool]] = defaultdict(dict)
-    positions: dict[str, dict[int, list[int]]] = defaultdict(lambda: defaultdict(list))
+def collect(documents, kinds: list[str]) -> tuple[list[list], dict[str, array], dict[str, array]]:
+    """(what each result shows, key → its posting list, bigram → its
+    positions) from SearchDocument rows in id order. Kept as flat arrays
+    while collecting (a hundred thousand documents hold tens of millions
+    of positions): a posting is number × 2 (+1 in the name), a position a
+    (number, token index × 4 + column) pair; both come in document order."""
+    shown: list[list] = []
+    postings: dict[str, array] = defaultdict(lambda: array("Q"))
+    positions: dict[str, array] = defaultdict(lambda: array("Q"))
     for number, document in enumerate(documents):
-        docs.append(document)
+        shown.append(
+            [
+                kinds.index(document["kind"]),
+                document["path"],
+                document["title"],
+                document["title_en"],
+                _start_of(document["text"]),
+                _start_of(document["text_en"]),
+            ]
+        )
         for column, name in enumerate(COLUMNS):
-            in_name = column < 2
+            in_name = 1 if column < 2 else 0
             for index, token in enumerate(document[name].split()):
                 keys = []
                 if is_cjk(token):
                     keys.append("<" + token[0])
                     if len(token) > 1:
                         keys.append("=" + token)
-                        positions[token][number].append(index * 4 + column)
+                        positions[token].extend((number, index * 4 + column))
                 else:
                     keys.extend("<" + token[:length] for length in range(1, min(len(token), PREFIX_KEYS) + 1))
                     if len(token) > PREFIX_KEYS:
                         keys.append("~" + token)
                 for key in keys:
-                    postings[key][number] = postings[key].get(number, False) or in_name
-    return docs, postings, positions
+                    found = postings[key]
+                    if found and found[-1] >> 1 == number:
+                        found[-1] |= in_name
+                    else:
+                        found.append(number * 2 + in_name)
+    return shown, postings, positions
 
 
-def _encode_postings(found: dict[int, bool]) -> list[int]:
-    numbers = sorted(found)
-    return [gap * 2 + (1 if found[number] else 0) for gap, number in zip(_gaps(numbers), numbers, strict=True)]
+def _encode_postings(found: array) -> list[int]:
+    """Gaps between the document numbers, × 2 (+1 in the name)."""
+    out, last = [], 0
+    for value in found:
+        number = value >> 1
+        out.append((number - last) * 2 + (value & 1))
+        last = number
+    return out
 
 
-def _encode_positions(found: dict[int, list[int]]) -> list[int]:
+def _encode_positions(pairs: array) -> list[int]:
     """[document gap, how many, position gaps…] for each document."""
+    by_document: dict[int, list[int]] = defaultdict(list)
+    for i in range(0, len(pairs), 2):
+        by_document[pairs[i]].append(pairs[i + 1])
     out: list[int] = []
     last = 0
-    for number in sorted(found):
-        places = sorted(found[number])
+    for number in sorted(by_document):
+        places = sorted(by_document[number])
         out += [number - last, len(places), *_gaps(places)]
         last = number
     return out
@@ -191,22 +216,11 @@ def index_files(queryset=None) -> dict[str, bytes]:
     rows = queryset.order_by("id").values(
         "id", "kind", "path", "title", "title_en", "text", "text_en", "head", "pinyin", "body"
     )
-    docs, postings, positions = collect(rows.iterator(chunk_size=2000))
     kinds = [kind.key for kind in KINDS]
+    docs, postings, positions = collect(rows.iterator(chunk_size=2000), kinds)
     files: dict[str, bytes] = {}
     for start in range(0, len(docs), DOCS_PER_FILE):
-        chunk = [
-            [
-                kinds.index(doc["kind"]),
-                doc["path"],
-                doc["title"],
-                doc["title_en"],
-                _start_of(doc["text"]),
-                _start_of(doc["text_en"]),
-            ]
-            for doc in docs[start : start + DOCS_PER_FILE]
-        ]
-        files[f"docs/{start // DOCS_PER_FILE}.json"] = _dump(chunk)
+        files[f"docs/{start // DOCS_PER_FILE}.json"] = _dump(docs[start : start + DOCS_PER_FILE])
     terms = _sharded({key: _encode_postings(found) for key, found in postings.items()}, route)
     for number, shard in enumerate(terms):
         files[f"terms/{number}.json"] = _dump(shard)
@@ -222,7 +236,7 @@ def index_files(queryset=None) -> dict[str, bytes]:
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
     version = digest.hexdigest()[:16]
     # The documents are in kind order: a kind is a range of numbers.
-    counts = [sum(1 for doc in docs if doc["kind"] == kind) for kind in kinds]
+    counts = [sum(1 for doc in docs if doc[0] == order) for order in range(len(kinds))]
     manifest = {
         "format": FORMAT,
         "analyzer": ANALYZER_VERSION,

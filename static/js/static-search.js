@@ -125,103 +125,97 @@
     return getJson(folder(manifest) + "positions/" + (fnv1a("=" + token) % manifest.position_shards) + ".json");
   }
 
-  // A posting list: gaps × 2 (+1 in the name) → {all: [n…], name: [n…]}.
-  function decode(list) {
-    var all = [], name = [], number = 0;
+  // A term's matches are a byte per document: MATCH when the term matches
+  // it, NAME when it matches in the name or its pinyin (FTS5's head table).
+  // Bytes, not lists: unions, intersections and the final order are then
+  // single passes, however common the words.
+  var MATCH = 1, NAME = 2;
+
+  // A posting list (gaps × 2, +1 in the name) added into a byte map.
+  function addPostings(map, list) {
+    var number = 0;
     for (var i = 0; i < (list || []).length; i++) {
       number += Math.floor(list[i] / 2);
-      all.push(number);
-      if (list[i] % 2) name.push(number);
+      map[number] |= list[i] % 2 ? MATCH | NAME : MATCH;
     }
-    return { all: all, name: name };
-  }
-  function union(a, b) {
-    var out = [], i = 0, j = 0;
-    while (i < a.length || j < b.length) {
-      if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
-      else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
-      else { out.push(a[i]); i++; j++; }
-    }
-    return out;
-  }
-  function intersect(a, b) {
-    var out = [], i = 0, j = 0;
-    while (i < a.length && j < b.length) {
-      if (a[i] < b[j]) i++;
-      else if (b[j] < a[i]) j++;
-      else { out.push(a[i]); i++; j++; }
-    }
-    return out;
+    return map;
   }
 
-  // The documents one term matches, anywhere and in the name (FTS5's
-  // `"tok"*` for a prefix, the phrase of its bigrams otherwise).
+  // The documents one term matches (FTS5's `"tok"*` for a prefix, the
+  // phrase of its bigrams otherwise).
   function termMatches(manifest, term) {
+    var size = manifest.documents;
     var limit = manifest.prefix_keys;
     if (term.prefix) {
       var cs = chars(term.text);
       if (isCjk(term.text) || cs.length <= limit) {
-        return termShard(manifest, "<" + term.text).then(function (shard) { return decode(shard["<" + term.text]); });
-      }
-      var route = "<" + cs.slice(0, limit).join("");
-      return termShard(manifest, route).then(function (shard) {
-        var found = { all: [], name: [] };
-        Object.keys(shard).forEach(function (key) {
-          if (key.charAt(0) === "~" && key.slice(1).indexOf(term.text) === 0) {
-            var postings = decode(shard[key]);
-            found = { all: union(found.all, postings.all), name: union(found.name, postings.name) };
-          }
+        return termShard(manifest, "<" + term.text).then(function (shard) {
+          return addPostings(new Uint8Array(size), shard["<" + term.text]);
         });
-        return found;
+      }
+      return termShard(manifest, "<" + cs.slice(0, limit).join("")).then(function (shard) {
+        var map = new Uint8Array(size);
+        Object.keys(shard).forEach(function (key) {
+          if (key.charAt(0) === "~" && key.slice(1).indexOf(term.text) === 0) addPostings(map, shard[key]);
+        });
+        return map;
       });
     }
     var lists = Promise.all(term.tokens.map(function (token) {
-      return termShard(manifest, "=" + token).then(function (shard) { return decode(shard["=" + token]); });
+      return termShard(manifest, "=" + token).then(function (shard) { return addPostings(new Uint8Array(size), shard["=" + token]); });
     }));
-    if (term.tokens.length === 1) return lists.then(function (found) { return found[0]; });
-    return lists.then(function (found) {
-      var candidates = found.reduce(function (acc, postings) { return intersect(acc, postings.all); }, found[0].all);
-      if (!candidates.length) return { all: [], name: [] };
+    if (term.tokens.length === 1) return lists.then(function (maps) { return maps[0]; });
+    return lists.then(function (maps) {
+      var candidates = new Uint8Array(size), any = false;
+      for (var n = 0; n < size; n++) {
+        var every = true;
+        for (var k = 0; k < maps.length && every; k++) every = maps[k][n] !== 0;
+        if (every) { candidates[n] = 1; any = true; }
+      }
+      if (!any) return candidates;
       return Promise.all(term.tokens.map(function (token) {
         return positionShard(manifest, token).then(function (shard) { return positionsOf(shard[token], candidates); });
-      })).then(function (places) { return phraseMatches(term.tokens.length, candidates, places); });
+      })).then(function (places) { return phraseMatches(size, term.tokens.length, places); });
     });
   }
-  // [gap, count, position gaps…]… → {document: [positions]} for the candidates.
+  // [gap, count, position gaps…]… → {document: Set of positions}, for the candidates only.
   function positionsOf(list, candidates) {
-    var wanted = {};
-    candidates.forEach(function (n) { wanted[n] = true; });
-    var out = {}, number = 0, i = 0;
+    var out = new Map(), number = 0, i = 0;
     list = list || [];
     while (i < list.length) {
       number += list[i];
-      var count = list[i + 1], place = 0, places = [];
-      for (var j = 0; j < count; j++) { place += list[i + 2 + j]; places.push(place); }
-      if (wanted[number]) out[number] = places;
+      var count = list[i + 1];
+      if (candidates[number]) {
+        var place = 0, places = new Set();
+        for (var j = 0; j < count; j++) { place += list[i + 2 + j]; places.add(place); }
+        out.set(number, places);
+      }
       i += 2 + count;
     }
     return out;
   }
   // Bigram k of the phrase at position p + 4k (the same column, adjacent).
-  function phraseMatches(length, candidates, places) {
-    var all = [], name = [];
-    candidates.forEach(function (number) {
-      var sets = places.map(function (byDoc) { var s = {}; (byDoc[number] || []).forEach(function (p) { s[p] = true; }); return s; });
-      var anywhere = false, inName = false;
-      (places[0][number] || []).forEach(function (start) {
-        for (var k = 1; k < length; k++) if (!sets[k][start + 4 * k]) return;
-        anywhere = true;
-        if (start % 4 < 2) inName = true;
+  function phraseMatches(size, length, places) {
+    var map = new Uint8Array(size);
+    places[0].forEach(function (starts, number) {
+      var others = [];
+      for (var k = 1; k < length; k++) {
+        if (!places[k].has(number)) return;
+        others.push(places[k].get(number));
+      }
+      starts.forEach(function (start) {
+        for (var k = 1; k < length; k++) if (!others[k - 1].has(start + 4 * k)) return;
+        map[number] |= start % 4 < 2 ? MATCH | NAME : MATCH;
       });
-      if (anywhere) all.push(number);
-      if (inName) name.push(number);
     });
-    return { all: all, name: name };
+    return map;
   }
 
   function termKey(term) { return (term.prefix ? "*" : "=") + term.text; }
 
-  // search/query.py matching(): {all, name} document numbers.
+  // search/query.py matching(): the document numbers in result order (name
+  // matches, then the rest, each in the documents' order) and how many
+  // match anywhere.
   function matching(manifest, slots) {
     var terms = {};
     slots.forEach(function (slot) { slot.forEach(function (alt) { alt.forEach(function (t) { terms[termKey(t)] = t; }); }); });
@@ -229,20 +223,27 @@
     return Promise.all(keys.map(function (key) { return termMatches(manifest, terms[key]); })).then(function (found) {
       var byKey = {};
       keys.forEach(function (key, i) { byKey[key] = found[i]; });
-      function evaluate(which) {
-        var result = null;
-        slots.forEach(function (slot) {
-          var any = [];
-          slot.forEach(function (alt) {
-            var every = null;
-            alt.forEach(function (t) { var s = byKey[termKey(t)][which]; every = every === null ? s : intersect(every, s); });
-            any = union(any, every || []);
+      var size = manifest.documents;
+      // Each bit on its own: the whole query in the name (NAME), and anywhere (MATCH).
+      var result = new Uint8Array(size).fill(MATCH | NAME);
+      slots.forEach(function (slot) {
+        var anyOf = new Uint8Array(size);
+        slot.forEach(function (alt) {
+          var every = new Uint8Array(size).fill(MATCH | NAME);
+          alt.forEach(function (t) {
+            var map = byKey[termKey(t)];
+            for (var n = 0; n < size; n++) every[n] &= map[n];
           });
-          result = result === null ? any : intersect(result, any);
+          for (var n = 0; n < size; n++) anyOf[n] |= every[n];
         });
-        return result || [];
+        for (var n = 0; n < size; n++) result[n] &= anyOf[n];
+      });
+      var names = [], rest = [];
+      for (var n = 0; n < size; n++) {
+        if (result[n] & NAME) names.push(n);
+        else if (result[n] & MATCH) rest.push(n);
       }
-      return { all: evaluate("all"), name: evaluate("name") };
+      return names.concat(rest);
     });
   }
 
@@ -387,13 +388,10 @@
         render(mine, '<p class="notice" data-search-count>' + escapeHtml(say("unsearchable")) + "</p>");
         return null;
       }
-      return matching(manifest, slots).then(function (found) {
+      return matching(manifest, slots).then(function (ordered) {
         var matched = performance.now();
-        var inName = {};
-        found.name.forEach(function (n) { inName[n] = true; });
-        var ordered = found.name.concat(found.all.filter(function (n) { return !inName[n]; }));
         var counts = {};
-        found.all.forEach(function (n) { var k = kindOf(manifest, n); counts[k] = (counts[k] || 0) + 1; });
+        ordered.forEach(function (n) { var k = kindOf(manifest, n); counts[k] = (counts[k] || 0) + 1; });
         var kind = manifest.kinds.indexOf(state.kind) === -1 ? "" : state.kind;
         var list = kind ? ordered.filter(function (n) { return kindOf(manifest, n) === kind; }) : ordered;
         var page = list.slice(0, state.shown);
@@ -406,7 +404,7 @@
         })).then(function (loaded) {
           var docs = {};
           loaded.forEach(function (pair) { docs[pair[0]] = pair[1]; });
-          var html = resultsHtml(manifest, query, kind, counts, found.all.length, list.length, page, docs, needles);
+          var html = resultsHtml(manifest, query, kind, counts, ordered.length, list.length, page, docs, needles);
           render(mine, html);
           results.setAttribute("data-search-match-ms", String(matched - started));
           results.setAttribute("data-search-total-ms", String(performance.now() - started));
