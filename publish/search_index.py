@@ -29,9 +29,11 @@ What a query may need, and nothing else, is fetched:
   one column, as FTS5 and PostgreSQL's `<->` require.
 - `docs/<n>.json`: what a result shows, DOCS_PER_FILE documents a file (a page of results reads a few small files):
   kind, address, both titles, the start of both descriptions.
-- `fold.json`: the traditional characters (and others portal.text.normalize
-  turns into another character) that a query may contain, each with what
-  normalize() makes of it, for those that can change what a query finds.
+- in the manifest, `fold`: the traditional characters (and others
+  portal.text.normalize turns into another character) that a query may
+  contain, each with what normalize() makes of it, for those that can
+  change what a query finds (a few KB: in the manifest, it costs no
+  second round trip before the shards).
 
 The output is deterministic: sorted keys, no timestamps."""
 
@@ -230,8 +232,8 @@ def index_files(queryset=None) -> dict[str, bytes]:
     characters = {char for key in postings for char in key[1:] if is_cjk(char)}
     synonyms = _synonyms()
     characters |= {char for key in synonyms for char in key}
-    files["fold.json"] = _dump(fold_table(characters))
-    digest = hashlib.sha256()
+    fold = fold_table(characters)
+    digest = hashlib.sha256(_dump([synonyms, fold]))
     for name in sorted(files):
         digest.update(name.encode() + b"\0" + files[name] + b"\0")
     version = digest.hexdigest()[:16]
@@ -250,6 +252,7 @@ def index_files(queryset=None) -> dict[str, bytes]:
         "position_shards": len(places),
         "prefix_keys": PREFIX_KEYS,
         "synonyms": synonyms,
+        "fold": fold,
     }
     out = {f"{INDEX_DIR}/{version}/{name}": content for name, content in files.items()}
     out[f"{INDEX_DIR}/manifest.json"] = _dump(manifest)

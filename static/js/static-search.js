@@ -95,15 +95,16 @@
     return cache[url];
   }
   var manifestPromise = null;
-  function loadManifest(needFold) {
-    if (!manifestPromise) manifestPromise = getJson(manifestUrl);
-    return manifestPromise.then(function (manifest) {
-      if (!needFold) return manifest;
-      return getJson(folder(manifest) + "fold.json").then(function (table) {
-        if (foldTable !== table) { foldTable = table; normalizedChar = {}; }
+  function loadManifest() {
+    if (!manifestPromise) {
+      manifestPromise = getJson(manifestUrl).then(function (manifest) {
+        foldTable = manifest.fold;
+        normalizedChar = {};
         return manifest;
       });
-    });
+      manifestPromise.catch(function () { manifestPromise = null; });
+    }
+    return manifestPromise;
   }
   function folder(manifest) { return base + manifest.folder + "/"; }
 
@@ -381,8 +382,7 @@
     var query = state.query;
     if (!query.trim()) { results.innerHTML = ""; if (status) status.textContent = ""; return Promise.resolve(); }
     var started = performance.now();
-    var needFold = /[^\u0000-\u007f]/.test(query);
-    return loadManifest(needFold).then(function (manifest) {
+    return loadManifest().then(function (manifest) {
       var slots = parse(query, manifest);
       if (!slots.length) {
         render(mine, '<p class="notice" data-search-count>' + escapeHtml(say("unsearchable")) + "</p>");

@@ -33,7 +33,7 @@ class StaticIndex:
         self.root = Path(root)
         self.manifest = self._json("search/index/manifest.json")
         self.folder = f"search/index/{self.manifest['folder']}/"
-        self.fold = self._json(self.folder + "fold.json")
+        self.fold = self.manifest["fold"]
         self.fetched: set[str] = set()
 
     def _json(self, relative: str):

@@ -8,7 +8,7 @@ the JavaScript itself on a subset).
 Allowed difference, not met by any query here: the live search turns
 traditional characters into simplified ones with OpenCC, which converts
 some multi-character phrases otherwise than character by character; the
-static index ships the character table only (fold.json), so such a phrase
+static index ships the character table only (the manifest's `fold`), so such a phrase
 typed in traditional characters may find other records in the browser."""
 
 from __future__ import annotations
