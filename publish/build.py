@@ -41,6 +41,7 @@ from django.utils import translation
 
 from portal.resources import all_resources
 from publish import addresses, offline
+from publish.search_index import write_search_index
 
 # The 404 page a static host can show for a missing file (most hosts look
 # for /404.html), in each language, rendered by the live site's own handler.
@@ -304,7 +305,7 @@ def prune_static(build: Build) -> None:
 
 # Steps run after the pages are written, in order, each given the Build.
 # The service worker stays last: it lists every file the others write.
-STEPS: list[Callable[[Build], None]] = [offline.write_service_worker]
+STEPS: list[Callable[[Build], None]] = [write_search_index, offline.write_service_worker]
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:

@@ -311,6 +311,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "kind_label": KIND_BY_KEY[kind].label if kind else "",
         "breadcrumbs": [(_("搜索"), None)],
+        # The static build's search page names every kind (static/js/static-search.js).
+        "search_kinds": KINDS,
         "meta_description": _(
             "在全部记录中搜索：展品、人物、梯队、试点单位、工匠学院、活动、组织机构与数字。支持拼音与英文。"
         ),
