@@ -1,9 +1,11 @@
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from exhibits.facets import EXHIBITS
@@ -16,7 +18,7 @@ from portal.caching import (
     redirect_to_canonical_query,
 )
 from portal.downloads import export_response, filter_labels, full_export_response
-from portal.filtering import active_filters, bounded_menus, value_page
+from portal.filtering import active_filters, bounded_menus, single_value_links, value_page
 from portal.seo import jsonld_for
 
 PAGE_SIZE = 20
@@ -31,6 +33,17 @@ def filtered(request: HttpRequest, queryset) -> tuple[ExhibitFilter, QuerySet]:
     if "sort" not in request.GET or not filterset.form.cleaned_data.get("sort"):
         results = results.order_by("order", "slug")
     return filterset, results
+
+
+def browser_texts() -> dict[str, str]:
+    """The sentences static/js/static-filters.js writes, in the page's
+    language, with {n}, {number} and {total} where it puts the numbers:
+    the same messages the list's template uses."""
+    return {
+        "count_one": ngettext("共 %(n)s 件展品", "共 %(n)s 件展品", 1) % {"n": "{n}"},
+        "count_other": ngettext("共 %(n)s 件展品", "共 %(n)s 件展品", 2) % {"n": "{n}"},
+        "page_of": _("第 %(number)s / %(total)s 页") % {"number": "{number}", "total": "{total}"},
+    }
 
 
 @require_GET
@@ -51,6 +64,9 @@ def exhibit_list(request: HttpRequest) -> HttpResponse:
             "内蒙古展区展出的职工创新成果：按领域、类别、展示区域、单位和研发者梯队筛选，每件注明出处。"
         ),
     }
+    if settings.STATIC_SITE_BUILD:
+        context["filter_links"] = single_value_links(request, filterset)
+        context["browser_texts"] = browser_texts()
     response = render(request, "exhibits/exhibit_list.html", context)
     if not names_what_it_serves(request, page, filterset.form):
         keep_out_of_the_cache(response)

@@ -102,9 +102,52 @@ def bounded_menus(request: HttpRequest, filterset, values_url: Callable[[str], s
             value = None if selected is None else str(field.prepare_value(selected))
             if value is not None and all(value != option for option, _ in shown):
                 choices.append((value, field.label_from_instance(selected)))
-            others = list_filters(filterset, request.GET, leave_out=name)
+            # The static site renders the values page once, without the
+            # list's other filters (a static host ignores the query).
+            others = "" if settings.STATIC_SITE_BUILD else list_filters(filterset, request.GET, leave_out=name)
             field.values_url = values_url(name) + (f"?{urlencode({'list': others})}" if others else "")
         field.widget.choices = choices
+
+
+@dataclass
+class FilterLink:
+    label: str
+    url: str
+    # aria-current: "page" for a link to this very page, "true" for the
+    # value in use of a menu whose link leads elsewhere, "" otherwise.
+    current: str
+
+
+@dataclass
+class FilterLinks:
+    name: str
+    label: str
+    links: list[FilterLink]
+    values_url: str
+
+
+def single_value_links(request: HttpRequest, filterset) -> list[FilterLinks]:
+    """The filter form as links, for the static site, where a form's query
+    would land on the unfiltered list: each menu (as bounded_menus left it,
+    which must run first) becomes a link per option to the list filtered by
+    that value alone (the build renders one page per value), the value in
+    use marked current. The first option (all, or the report's order) links
+    to the list itself."""
+    here = request.get_full_path()
+    groups = []
+    for name, field in filterset.form.fields.items():
+        choices = list(getattr(field.widget, "choices", []))
+        if not choices:
+            continue
+        used = request.GET.get(name, "")
+        links = []
+        for index, (value, label) in enumerate(choices):
+            value = "" if value is None else str(value)
+            url = request.path if index == 0 else f"{request.path}?{urlencode({name: value})}"
+            in_use = used == value or (index == 0 and not used)
+            links.append(FilterLink(str(label), url, ("page" if url == here else "true") if in_use else ""))
+        groups.append(FilterLinks(name, str(field.label), links, getattr(field, "values_url", "")))
+    return groups
 
 
 def _menu(filterset, name: str, field: forms.ModelChoiceField, limit: int) -> tuple[list[tuple[str, str]], int]:

@@ -39,6 +39,7 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from exhibits.filter_data import filter_data
 from portal.resources import all_resources
 from publish import addresses, offline
 from publish.search_index import write_search_index
@@ -54,6 +55,9 @@ SEEDS = ("/", "/en/", "/robots.txt", "/sitemap.xml", "/api/", "/api/v1/", *NOT_F
 
 ADMIN_STATIC = ["admin", "django_otp", "otp_totp", "import_export"]
 URL_ATTRIBUTES = {"href", "src", "action", "content", "data-src", "data-url", "data-index", "data-filter-data"}
+# Attributes naming a file that a step in STEPS writes, not an address the
+# crawl renders: checked like every link, never requested.
+WRITTEN_BY_STEPS = {"data-index", "data-filter-data"}
 # A zip-based file (XLSX, the dataset zip) records when each member was
 # written; fixed, the same data gives the same bytes.
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -90,20 +94,22 @@ class Report:
 
 
 class _Links(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, leave_out: set[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.leave_out = leave_out
 
     def handle_starttag(self, tag, attrs):
         for name, value in attrs:
-            if value and name in URL_ATTRIBUTES:
+            if value and name in URL_ATTRIBUTES and name not in self.leave_out:
                 self.links.append(value)
             elif value and name == "srcset":
                 self.links.extend(part.strip().split(" ")[0] for part in value.split(",") if part.strip())
 
 
-def html_links(text: str) -> list[str]:
-    parser = _Links()
+def html_links(text: str, leave_out: set[str] | None = None) -> list[str]:
+    """The addresses a page names, but for those in attributes leave_out."""
+    parser = _Links(leave_out or set())
     parser.feed(text)
     return parser.links
 
@@ -155,7 +161,7 @@ def _is_json(content_type: str) -> bool:
 def links_in(build: Build, content_type: str, body: bytes) -> list[str]:
     text = body.decode("utf-8", errors="replace")
     if content_type.startswith("text/html"):
-        found = html_links(text)
+        found = html_links(text, leave_out=WRITTEN_BY_STEPS)
         for block in LD_JSON.findall(text):
             found.extend(JSON_URL.findall(block[1]))
         return found
@@ -303,9 +309,30 @@ def prune_static(build: Build) -> None:
             file.rmdir()
 
 
+def _compact_json(data) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def list_filter_data(build: Build) -> None:
+    """The exhibit list's filter data beside its page, in each language:
+    static/js/static-filters.js filters over it, several filters at once,
+    where the pages the build renders hold one filter each."""
+    for language, _ in settings.LANGUAGES:
+        with translation.override(language):
+            folder = reverse("exhibits:list").lstrip("/")
+            index, row_files = filter_data()
+        build.write(folder + "filter-data.json", _compact_json(index))
+        for name, rows in zip(index["row_files"], row_files, strict=True):
+            # A quote inside the rows' HTML written \u0022, not \": the
+            # check reads a JSON string starting with / as a link, and would
+            # take `href=\"/exhibits/x/\"` for one ending in a backslash.
+            # The rows' links are the list pages' own, checked there.
+            build.write(folder + name, _compact_json(rows).replace(b'\\"', b"\\u0022"))
+
+
 # Steps run after the pages are written, in order, each given the Build.
 # The service worker stays last: it lists every file the others write.
-STEPS: list[Callable[[Build], None]] = [write_search_index, offline.write_service_worker]
+STEPS: list[Callable[[Build], None]] = [write_search_index, list_filter_data, offline.write_service_worker]
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
