@@ -538,7 +538,10 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(f"error: {error}")
     version = subprocess.run([str(pagefind), "--version"], capture_output=True, text=True, check=True).stdout
     print(f"Pagefind: {pagefind.name} {version.split()[-1]}; Chromium: {CHROMIUM}")
-    queries = [*TEST_QUERIES, *benchmark_queries()]
+    unique: dict[str, str] = {}  # each query once, with the first category it comes with
+    for query, category in [*TEST_QUERIES, *benchmark_queries()]:
+        unique.setdefault(query, category)
+    queries = list(unique.items())
     if args.limit:
         queries = queries[: args.limit]
     with tempfile.TemporaryDirectory(prefix="pagefind-") as work:
