@@ -159,6 +159,7 @@ class Score:
     hits: int
     exact: int
     missed_by_category: dict[str, tuple[int, int]] = field(default_factory=dict)  # category: (missed, of)
+    extra_by_category: dict[str, int] = field(default_factory=dict)  # found, but not by the live search
     bytes_median: int = 0
     bytes_max: int = 0
     code_bytes: int = 0  # the median
@@ -175,9 +176,11 @@ class Score:
 def score(outcomes: Iterable[Outcome]) -> Score:
     outcomes = list(outcomes)
     by_category: dict[str, tuple[int, int]] = {}
+    extra: dict[str, int] = {}
     for outcome in outcomes:
         missed, of = by_category.get(outcome.category, (0, 0))
         by_category[outcome.category] = (missed + len(outcome.missed), of + len(outcome.live))
+        extra[outcome.category] = extra.get(outcome.category, 0) + len(outcome.extra)
     sizes = [outcome.bytes for outcome in outcomes] or [0]
     return Score(
         queries=len(outcomes),
@@ -186,6 +189,7 @@ def score(outcomes: Iterable[Outcome]) -> Score:
         hits=sum(len(outcome.live & outcome.found) for outcome in outcomes),
         exact=sum(outcome.live == outcome.found for outcome in outcomes),
         missed_by_category=by_category,
+        extra_by_category=extra,
         bytes_median=int(statistics.median(sizes)),
         bytes_max=max(sizes),
         code_bytes=int(statistics.median([outcome.code_bytes for outcome in outcomes] or [0])),
@@ -223,12 +227,11 @@ def table(scores: dict[str, Score]) -> str:
     ]
     for category in categories:
         of = any_score.missed_by_category.get(category, (0, 0))[1]
-        rows.append(
-            (
-                f"missed: {category} (of {of})",
-                [str(s.missed_by_category.get(category, (0, 0))[0]) for s in scores.values()],
-            )
-        )
+        cells = [
+            f"{s.missed_by_category.get(category, (0, 0))[0]} / {s.extra_by_category.get(category, 0)}"
+            for s in scores.values()
+        ]
+        rows.append((f"{category} ({of}): missed / more found", cells))
     lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
     return "\n".join(lines)
@@ -526,7 +529,7 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--install", action="store_true", help=f"install {PAGEFIND_PACKAGE} if it is missing")
     parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--limit", type=int, default=0, help="only the first N queries (a quick look)")
-    parser.add_argument("--misses", type=int, default=8, help="queries with misses to list per variant")
+    parser.add_argument("--misses", type=int, default=8, help="queries with different answers to list per variant")
     return parser
 
 
@@ -558,8 +561,8 @@ def main(argv: list[str] | None = None) -> None:
             rewrite = tokens_query if variant == "tokens only" else (lambda query: query)
             outcomes = compare(folder, cases, records, rewrite)
             scores[variant] = score(outcomes)
-            print(f"\n{variant}: {indexed}. Queries with misses:")
-            for outcome in [o for o in outcomes if o.missed][: args.misses]:
+            print(f"\n{variant}: {indexed}. Queries whose answers differ:")
+            for outcome in [o for o in outcomes if o.live != o.found][: args.misses]:
                 print(
                     f"  {outcome.query!r} ({outcome.category}): missed {len(outcome.missed)} of {len(outcome.live)},"
                     f" {len(outcome.extra)} more found"

@@ -41,6 +41,7 @@ def test_recall_and_precision_count_every_record_of_every_query():
     assert result.precision == pytest.approx(4 / 7)
     assert result.exact == 1
     assert result.missed_by_category == {"Chinese word": (1, 4), "English": (0, 1)}
+    assert result.extra_by_category == {"Chinese word": 0, "English": 3}
     assert (result.bytes_median, result.bytes_max) == (150, 300)
 
 
@@ -51,11 +52,17 @@ def test_a_search_that_finds_nothing_where_nothing_is_expected_is_exact():
 
 
 def test_the_table_shows_each_variant_and_each_category():
-    text = table({"plain": score([outcome({"/a/", "/b/"}, {"/a/"})]), "tokens": score([outcome({"/a/"}, {"/a/"})])})
+    text = table(
+        {
+            "plain": score([outcome({"/a/", "/b/"}, {"/a/", "/c/"})]),
+            "tokens": score([outcome({"/a/", "/b/"}, {"/a/", "/b/"})]),
+        }
+    )
 
     assert "| | plain | tokens |" in text
-    assert "| recall | 50.0% (1/2) | 100.0% (1/1) |" in text
-    assert "| missed: Chinese word (of 2) | 1 | 0 |" in text
+    assert "| recall | 50.0% (1/2) | 100.0% (2/2) |" in text
+    assert "| precision | 50.0% (1/2) | 100.0% (2/2) |" in text
+    assert "| Chinese word (2): missed / more found | 1 / 1 | 0 / 0 |" in text
 
 
 def test_gzip_files_count_as_they_are_and_others_as_gzip_would_send_them():
@@ -174,5 +181,6 @@ def test_the_comparison_on_a_tiny_site_counts_what_pagefind_finds_and_misses(tmp
     result = score(outcomes)
     assert (result.live, result.found, result.hits, result.exact) == (5, 5, 4, 1)
     assert result.missed_by_category == {"Chinese word": (1, 3), "English": (0, 2)}
+    assert result.extra_by_category == {"Chinese word": 0, "English": 1}
     # Every query downloads Pagefind's code (tens of KB gzip) and some index.
     assert all(o.bytes > o.code_bytes > 20_000 for o in outcomes)
