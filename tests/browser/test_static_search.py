@@ -9,13 +9,13 @@ and the benchmark with the same algorithm in Python."""
 
 from __future__ import annotations
 
-import importlib
 from urllib.parse import quote
 
 import pytest
 
 from search.query import forget_synonyms, matching, parse
 from tests.browser.checks import AXE, describe_violations
+from tests.conftest import restore_migration_synonyms
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db]
 
@@ -60,19 +60,8 @@ def every_result(page) -> list[str]:
     return page.eval_on_selector_all("#search-results li.card h3 a", "links => links.map(a => a.getAttribute('href'))")
 
 
-def _restore_migration_synonyms() -> None:
-    # The static index was built with the synonyms a migration adds; a
-    # transactional test that ran earlier in the session flushes that table,
-    # and the live side must be asked with the same synonyms.
-    from portal.models import Synonym
-
-    migration = importlib.import_module("portal.migrations.0003_search_schema_and_synonyms")
-    for term, expansion, note in migration.SYNONYMS:
-        Synonym.objects.get_or_create(term=term, defaults={"expansion": expansion, "note": note})
-
-
 def live_paths(query: str, prefix: str = "") -> list[str]:
-    _restore_migration_synonyms()
+    restore_migration_synonyms()
     forget_synonyms()
     return [prefix + document.path for document in matching(parse(query))]
 
