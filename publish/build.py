@@ -39,9 +39,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import translation
 
-from exhibits.filter_data import filter_data
 from portal.resources import all_resources
 from publish import addresses, offline
+from publish.filter_data import write_filter_data
 from publish.search_index import write_search_index
 
 # The 404 page a static host can show for a missing file (most hosts look
@@ -309,30 +309,9 @@ def prune_static(build: Build) -> None:
             file.rmdir()
 
 
-def _compact_json(data) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def list_filter_data(build: Build) -> None:
-    """The exhibit list's filter data beside its page, in each language:
-    static/js/static-filters.js filters over it, several filters at once,
-    where the pages the build renders hold one filter each."""
-    for language, _ in settings.LANGUAGES:
-        with translation.override(language):
-            folder = reverse("exhibits:list").lstrip("/")
-            index, row_files = filter_data()
-        build.write(folder + "filter-data.json", _compact_json(index))
-        for name, rows in zip(index["row_files"], row_files, strict=True):
-            # A quote inside the rows' HTML written \u0022, not \": the
-            # check reads a JSON string starting with / as a link, and would
-            # take `href=\"/exhibits/x/\"` for one ending in a backslash.
-            # The rows' links are the list pages' own, checked there.
-            build.write(folder + name, _compact_json(rows).replace(b'\\"', b"\\u0022"))
-
-
 # Steps run after the pages are written, in order, each given the Build.
 # The service worker stays last: it lists every file the others write.
-STEPS: list[Callable[[Build], None]] = [write_search_index, list_filter_data, offline.write_service_worker]
+STEPS: list[Callable[[Build], None]] = [write_search_index, write_filter_data, offline.write_service_worker]
 
 
 def build_site(out: Path | None = None, site_url: str | None = None) -> Report:
